@@ -1,0 +1,868 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The parent side of the lifecycle: create, start, run, state, kill,
+ * delete, list. The container's init is a direct child of the process that
+ * ran `create` (no monitor in between: conmon and containerd's shim wait on
+ * it), set up by init.c and held at exec.fifo until `start`. */
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+
+#include "engine-int.h"
+#include "ocichroot/common.h"
+#include "ocichroot/log.h"
+#include "ocichroot/state.h"
+#include "ocichroot/terminal.h"
+
+#define OC_OCI_VERSION "1.2.0"
+
+int oc_pidfd_open_checked(pid_t pid, unsigned long long start, int *out, oc_error_t *err)
+{
+	int fd = (int) syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0)
+		return oc_error_sys(err, "pidfd_open %d", pid);
+	/* The pid could have been reused between reading state.json and
+	 * pidfd_open: the start time read after opening proves the pidfd
+	 * refers to our init. */
+	if (!oc_proc_alive(pid, start)) {
+		close(fd);
+		return oc_error_set(err, ESRCH, "container not running");
+	}
+	*out = fd;
+	return 0;
+}
+
+static int pidfd_signal(int pidfd, int sig, oc_error_t *err)
+{
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+		return oc_error_sys(err, "kill container init");
+	return 0;
+}
+
+/* Wait until the process behind pidfd has exited (it may not be our child). */
+static int pidfd_wait_exit(int pidfd, int timeout_ms, oc_error_t *err)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	int r;
+
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return oc_error_sys(err, "poll pidfd");
+	if (r == 0)
+		return oc_error_set(err, ETIMEDOUT, "container init did not exit");
+	return 0;
+}
+
+void oc_ctx_degrade(struct oc_ctx *ctx, const char *fmt, ...)
+{
+	cleanup_free char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	if (ctx->in_init) {
+		/* the runtime logs and records it when the note arrives */
+		oc_sync_send(ctx->sync_fd, OC_SYNC_NOTE, 0, msg, -1, NULL);
+		return;
+	}
+	oc_warn("%s", msg);
+	ctx->degraded = oc_xrealloc(ctx->degraded, (ctx->n_degraded + 1) * sizeof(char *));
+	ctx->degraded[ctx->n_degraded++] = steal_pointer(&msg);
+}
+
+void oc_ctx_release(struct oc_ctx *ctx)
+{
+	oc_spec_free(ctx->spec);
+	free(ctx->bundle);
+	free(ctx->rootfs);
+	free(ctx->id);
+	if (ctx->state_dirfd >= 0)
+		close(ctx->state_dirfd);
+	if (ctx->sync_fd >= 0)
+		close(ctx->sync_fd);
+	oc_ns_close(ctx);
+	for (size_t i = 0; i < ctx->n_degraded; i++)
+		free(ctx->degraded[i]);
+	free(ctx->degraded);
+}
+
+/* Everything that can be checked is checked here, before the first side
+ * effect: a bad config, bundle or option leaves nothing behind. */
+static int ctx_load(struct oc_ctx *ctx, const struct oc_runtime *rt, const struct oc_create_opts *o,
+		    oc_error_t *err)
+{
+	cleanup_free char *config = NULL, *root = NULL;
+	struct stat st;
+	char real[PATH_MAX];
+
+	ctx->rt = rt;
+	ctx->opts = o;
+	ctx->state_dirfd = -1;
+	ctx->sync_fd = -1;
+	for (int i = 0; i < OC_NS__MAX; i++)
+		ctx->ns_fds[i] = -1;
+	if (oc_state_id_validate(o->id, err) < 0)
+		return -1;
+	ctx->id = oc_xstrdup(o->id);
+	if (realpath(o->bundle ? o->bundle : ".", real) == NULL)
+		return oc_error_sys(err, "bundle `%s`", o->bundle ? o->bundle : ".");
+	ctx->bundle = oc_xstrdup(real);
+	config = oc_xasprintf("%s/config.json", ctx->bundle);
+	if (oc_spec_load(config, &ctx->spec, err) < 0)
+		return -1;
+	if (ctx->spec->process == NULL)
+		return oc_error_set(err, 0, "%s: process: required by create", config);
+	root = ctx->spec->root->path[0] == '/' ? oc_xstrdup(ctx->spec->root->path)
+					       : oc_xasprintf("%s/%s", ctx->bundle, ctx->spec->root->path);
+	if (realpath(root, real) == NULL)
+		return oc_error_sys(err, "rootfs `%s`", root);
+	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode))
+		return oc_error_set(err, ENOTDIR, "rootfs `%s` is not a directory", real);
+	ctx->rootfs = oc_xstrdup(real);
+	if (ctx->spec->process->terminal && o->console_socket == NULL && !o->foreground)
+		return oc_error_set(err, 0, "cannot allocate tty if ocichroot will detach without setting console socket");
+	if (!ctx->spec->process->terminal && o->console_socket != NULL)
+		return oc_error_set(err, 0, "cannot use console socket if ocichroot will not allocate tty");
+	if (o->preserve_fds < 0)
+		return oc_error_set(err, 0, "--preserve-fds: must not be negative");
+	return oc_ns_prepare(ctx, err);
+}
+
+int oc_write_pid_file(const char *path, pid_t pid, oc_error_t *err)
+{
+	cleanup_free char *tmp = NULL, *data = oc_xasprintf("%d", pid);
+	cleanup_close int fd = -1;
+	char *slash;
+	cleanup_free char *dir = oc_xstrdup(path);
+
+	/* atomic, like runc: a reader never sees a half-written pid */
+	slash = strrchr(dir, '/');
+	tmp = slash ? oc_xasprintf("%.*s/.%s.tmp", (int) (slash - dir), dir, slash + 1)
+		    : oc_xasprintf(".%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return oc_error_sys(err, "open pid file `%s`", tmp);
+	if (write(fd, data, strlen(data)) != (ssize_t) strlen(data))
+		return oc_error_sys(err, "write pid file `%s`", tmp);
+	if (rename(tmp, path) < 0) {
+		unlink(tmp);
+		return oc_error_sys(err, "rename pid file to `%s`", path);
+	}
+	return 0;
+}
+
+static struct oc_state *state_from_ctx(const struct oc_ctx *ctx)
+{
+	struct oc_state *st = oc_state_new();
+
+	st->oci_version = oc_xstrdup(ctx->spec->oci_version);
+	st->id = oc_xstrdup(ctx->id);
+	st->bundle = oc_xstrdup(ctx->bundle);
+	st->rootfs = oc_xstrdup(ctx->rootfs);
+	st->created = oc_rfc3339_now();
+	st->owner = oc_xstrdup("");
+	st->status_saved = OC_STATUS_CREATING;
+	st->creator_pid = getpid();
+	oc_proc_start_time(getpid(), &st->creator_start, NULL);
+	st->use_terminal = ctx->spec->process->terminal;
+	st->cgroup_manager = oc_xstrdup(ctx->rt->cgroup_manager == OC_CGROUP_DISABLED ? "disabled" : "cgroupfs");
+	for (size_t i = 0; i < ctx->spec->n_annotations; i++)
+		oc_state_set_annotation(st, ctx->spec->annotation_keys[i], ctx->spec->annotation_values[i]);
+	return st;
+}
+
+struct created {
+	pid_t pid;
+	int pty_master; /* foreground run with a terminal and no console socket */
+};
+
+void oc_kill_and_reap(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int oc_sync_parent_loop(struct oc_ctx *ctx, pid_t pid, int *pty_master, bool eof_ok, oc_error_t *err)
+{
+	for (;;) {
+		struct oc_sync_msg m;
+		cleanup_close int fd = -1;
+
+		if (oc_sync_recv(ctx->sync_fd, &m, &fd, err) < 0) {
+			int status = 0;
+			if (err->code != ECONNRESET)
+				return -1;
+			if (eof_ok) {
+				oc_error_clear(err);
+				return 1;
+			}
+			if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status))
+				oc_error_prefix(err, "killed by signal %d", WTERMSIG(status));
+			return -1;
+		}
+		switch (m.type) {
+		case OC_SYNC_PTY:
+			if (fd < 0)
+				return oc_error_set(err, EPROTO, "pty message without a descriptor");
+			if (ctx->opts->console_socket != NULL) {
+				if (oc_term_send_fd(ctx->opts->console_socket, fd, err) < 0)
+					return -1;
+			} else {
+				*pty_master = steal_fd(&fd);
+			}
+			break;
+		case OC_SYNC_NOTE:
+			oc_ctx_degrade(ctx, "%s", m.text);
+			break;
+		case OC_SYNC_READY:
+			return 0;
+		case OC_SYNC_ERROR:
+			/* the text already ends in the child's strerror */
+			oc_error_set(err, 0, "%s", m.text);
+			err->code = m.code;
+			return -1;
+		default:
+			return oc_error_set(err, EPROTO, "unexpected message %u from the container", m.type);
+		}
+	}
+}
+
+/* After clone(): answer init until it is set up and waiting for start. */
+static int parent_sync(struct oc_ctx *ctx, pid_t pid, struct created *out, oc_error_t *err)
+{
+	/* init waits for GO: it must be in its cgroup before it does any
+	 * work that is accounted (mounts, forks), and a new user namespace
+	 * needs its maps before init can act as its root. */
+	if (ctx->new_userns && oc_ns_write_idmaps(ctx, pid, err) < 0)
+		return -1;
+	if (oc_sync_send(ctx->sync_fd, OC_SYNC_GO, 0, NULL, -1, err) < 0)
+		return -1;
+	return oc_sync_parent_loop(ctx, pid, &out->pty_master, false, err);
+}
+
+static int spawn_init(struct oc_ctx *ctx, pid_t *out, oc_error_t *err)
+{
+	int sv[2];
+	int saved[OC_NS__MAX];
+	pid_t pid;
+	int flags = ctx->clone_flags;
+
+	/* The mount namespace is the floor of our isolation: a container
+	 * always gets its own, even when the config forgets to ask. */
+	if (ctx->ns_fds[OC_NS_MOUNT] < 0)
+		flags |= CLONE_NEWNS;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return oc_error_sys(err, "socketpair");
+	if (oc_ns_enter_for_clone(ctx, saved, &flags, err) < 0) {
+		oc_error_t e2 = OC_ERROR_INIT;
+		oc_ns_restore(saved, &e2);
+		oc_error_clear(&e2);
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid == 0) {
+		close(sv[0]);
+		ctx->sync_fd = sv[1];
+		ctx->in_init = true;
+		oc_init_main(ctx);
+	}
+	{
+		int e = errno;
+		close(sv[1]);
+		if (oc_ns_restore(saved, err) < 0) {
+			close(sv[0]);
+			oc_kill_and_reap(pid);
+			return -1;
+		}
+		if (pid < 0) {
+			close(sv[0]);
+			return oc_error_set(err, e, "clone container init");
+		}
+	}
+	ctx->sync_fd = sv[0];
+	*out = pid;
+	return 0;
+}
+
+/* create, and the first half of run. On failure nothing is left: no state
+ * directory, no process (and, being in its own mount namespace, no mount). */
+static int do_create(struct oc_ctx *ctx, struct created *out, oc_error_t *err)
+{
+	const struct oc_runtime *rt = ctx->rt;
+	const struct oc_create_opts *o = ctx->opts;
+	cleanup_close int rootfd = -1;
+	cleanup_state struct oc_state *st = NULL;
+	pid_t pid = -1;
+	bool dir_made = false;
+
+	out->pid = -1;
+	out->pty_master = -1;
+	if (oc_state_root_open(rt->root, &rootfd, err) < 0)
+		return -1;
+	if (oc_state_create_dir(rootfd, ctx->id, &ctx->state_dirfd, err) < 0)
+		return -1;
+	dir_made = true;
+	st = state_from_ctx(ctx);
+	if (oc_state_write(ctx->state_dirfd, st, err) < 0)
+		goto fail;
+	/* 0622: init may run as any user when it opens the fifo to wait. */
+	if (mkfifoat(ctx->state_dirfd, OC_STATE_EXEC_FIFO, 0622) < 0 ||
+	    fchmodat(ctx->state_dirfd, OC_STATE_EXEC_FIFO, 0622, 0) < 0) {
+		oc_error_sys(err, "create exec fifo");
+		goto fail;
+	}
+	if (spawn_init(ctx, &pid, err) < 0)
+		goto fail;
+	if (parent_sync(ctx, pid, out, err) < 0)
+		goto fail;
+	close(ctx->sync_fd);
+	ctx->sync_fd = -1;
+	st->pid = pid;
+	if (oc_proc_start_time(pid, &st->pid_start, err) < 0)
+		goto fail;
+	st->status_saved = OC_STATUS_CREATED;
+	for (size_t i = 0; i < ctx->n_degraded; i++)
+		oc_state_add_degraded(st, ctx->degraded[i]);
+	if (oc_state_write(ctx->state_dirfd, st, err) < 0)
+		goto fail;
+	if (o->pid_file != NULL && oc_write_pid_file(o->pid_file, pid, err) < 0)
+		goto fail;
+	out->pid = pid;
+	return 0;
+fail:
+	if (out->pty_master >= 0)
+		close(out->pty_master);
+	out->pty_master = -1;
+	oc_kill_and_reap(pid);
+	if (dir_made) {
+		oc_error_t e2 = OC_ERROR_INIT;
+		if (oc_state_remove_dir(rootfd, ctx->id, &e2) < 0)
+			oc_warn("%s", e2.msg);
+		oc_error_clear(&e2);
+	}
+	return -1;
+}
+
+int oc_engine_create(const struct oc_runtime *rt, const struct oc_create_opts *o, oc_error_t *err)
+{
+	struct oc_ctx ctx = {0};
+	struct created c;
+	sigset_t all, old;
+	int ret;
+
+	/* Blocked across clone() so that no signal runs our handlers in the
+	 * child; init restores a clean mask before execve. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	ret = ctx_load(&ctx, rt, o, err);
+	if (ret == 0)
+		ret = do_create(&ctx, &c, err);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	oc_ctx_release(&ctx);
+	return ret;
+}
+
+/* ---- start ------------------------------------------------------------------ */
+
+static const char *status_verb_error(enum oc_status s)
+{
+	switch (s) {
+	case OC_STATUS_STOPPED:
+		return "cannot start a container that has stopped";
+	case OC_STATUS_RUNNING:
+		return "cannot start an already running container";
+	case OC_STATUS_PAUSED:
+		return "cannot start a paused container";
+	default:
+		return "cannot start a container that is being created";
+	}
+}
+
+/* Open exec.fifo for reading without blocking, then wait for init's byte
+ * or for init to die: a plain blocking open would hang forever on a dead
+ * init. */
+static int release_init(int dirfd, pid_t pid, unsigned long long start, oc_error_t *err)
+{
+	cleanup_close int fifo = -1, pidfd = -1;
+	struct pollfd p[2];
+	char c;
+	ssize_t r;
+
+	if (oc_pidfd_open_checked(pid, start, &pidfd, err) < 0)
+		return -1;
+	fifo = openat(dirfd, OC_STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fifo < 0)
+		return oc_error_sys(err, "open exec fifo");
+	p[0] = (struct pollfd){.fd = fifo, .events = POLLIN};
+	p[1] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+	for (;;) {
+		int n = poll(p, 2, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return oc_error_sys(err, "poll exec fifo");
+		if (p[0].revents & POLLIN)
+			break;
+		if (p[1].revents & POLLIN)
+			return oc_error_set(err, 0, "container init exited before start");
+		if (p[0].revents & POLLHUP)
+			return oc_error_set(err, 0, "container init closed the exec fifo");
+	}
+	r = read(fifo, &c, 1);
+	if (r != 1)
+		return oc_error_set(err, r < 0 ? errno : 0, "read exec fifo");
+	if (unlinkat(dirfd, OC_STATE_EXEC_FIFO, 0) < 0 && errno != ENOENT)
+		return oc_error_sys(err, "remove exec fifo");
+	return 0;
+}
+
+int oc_container_open(const struct oc_runtime *rt, const char *id, int *dirfd, int *lockfd,
+			  struct oc_state **st, oc_error_t *err)
+{
+	cleanup_close int rootfd = -1, dfd = -1, lfd = -1;
+	cleanup_state struct oc_state *s = NULL;
+
+	if (oc_state_id_validate(id, err) < 0)
+		return -1;
+	rootfd = open(rt->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0) {
+		if (errno == ENOENT) {
+			oc_error_set(err, 0, "container does not exist");
+			err->code = ENOENT;
+			return -1;
+		}
+		return oc_error_sys(err, "open state root `%s`", rt->root);
+	}
+	if (oc_state_open_dir(rootfd, id, &dfd, err) < 0)
+		return -1;
+	if (lockfd != NULL && oc_state_lock(dfd, true, &lfd, err) < 0)
+		return -1;
+	if (oc_state_read(dfd, &s, err) < 0)
+		return -1;
+	*dirfd = steal_fd(&dfd);
+	if (lockfd != NULL)
+		*lockfd = steal_fd(&lfd);
+	*st = steal_pointer(&s);
+	return 0;
+}
+
+int oc_engine_start(const struct oc_runtime *rt, const char *id, oc_error_t *err)
+{
+	cleanup_close int dirfd = -1, lockfd = -1;
+	cleanup_state struct oc_state *st = NULL;
+	enum oc_status s;
+
+	if (oc_container_open(rt, id, &dirfd, &lockfd, &st, err) < 0)
+		return -1;
+	s = oc_state_status(dirfd, st);
+	if (s != OC_STATUS_CREATED)
+		return oc_error_set(err, 0, "%s", status_verb_error(s));
+	if (release_init(dirfd, st->pid, st->pid_start, err) < 0)
+		return -1;
+	st->status_saved = OC_STATUS_RUNNING;
+	return oc_state_write(dirfd, st, err);
+}
+
+/* ---- state, list --------------------------------------------------------------- */
+
+int oc_engine_state(const struct oc_runtime *rt, const char *id, char **json, oc_error_t *err)
+{
+	cleanup_close int dirfd = -1;
+	cleanup_state struct oc_state *st = NULL;
+
+	if (oc_container_open(rt, id, &dirfd, NULL, &st, err) < 0)
+		return -1;
+	*json = oc_state_to_oci_json(st, oc_state_status(dirfd, st), true);
+	return 0;
+}
+
+int oc_engine_list(const struct oc_runtime *rt, struct oc_list_entry **out, size_t *n_out, oc_error_t *err)
+{
+	cleanup_close int rootfd = open(rt->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_strv char **ids = NULL;
+	size_t n = 0, k = 0;
+	struct oc_list_entry *l;
+
+	if (rootfd < 0) {
+		if (errno != ENOENT)
+			return oc_error_sys(err, "open state root `%s`", rt->root);
+		*out = NULL;
+		*n_out = 0;
+		return 0;
+	}
+	if (oc_state_list(rootfd, &ids, &n, err) < 0)
+		return -1;
+	l = oc_xcalloc(n ? n : 1, sizeof *l);
+	for (size_t i = 0; i < n; i++) {
+		cleanup_close int dirfd = -1;
+		cleanup_state struct oc_state *st = NULL;
+		oc_error_t e2 = OC_ERROR_INIT;
+		enum oc_status s;
+
+		/* A container deleted while we list is simply not listed. */
+		if (oc_state_open_dir(rootfd, ids[i], &dirfd, &e2) < 0 || oc_state_read(dirfd, &st, &e2) < 0) {
+			oc_error_clear(&e2);
+			continue;
+		}
+		s = oc_state_status(dirfd, st);
+		l[k].id = oc_xstrdup(st->id);
+		l[k].pid = s == OC_STATUS_STOPPED ? 0 : st->pid;
+		l[k].status = oc_xstrdup(oc_status_name(s));
+		l[k].bundle = oc_xstrdup(st->bundle);
+		l[k].created = oc_xstrdup(st->created);
+		l[k].owner = oc_state_dir_owner(dirfd);
+		l[k].json = oc_state_to_oci_json(st, s, false);
+		k++;
+	}
+	*out = l;
+	*n_out = k;
+	return 0;
+}
+
+void oc_engine_list_free(struct oc_list_entry *l, size_t n)
+{
+	for (size_t i = 0; l != NULL && i < n; i++) {
+		free(l[i].id);
+		free(l[i].status);
+		free(l[i].bundle);
+		free(l[i].created);
+		free(l[i].owner);
+		free(l[i].json);
+	}
+	free(l);
+}
+
+/* ---- kill ---------------------------------------------------------------------- */
+
+static bool same_pid_ns(pid_t a, pid_t b)
+{
+	char pa[64], pb[64], la[64] = "", lb[64] = "";
+
+	snprintf(pa, sizeof pa, "/proc/%d/ns/pid", a);
+	snprintf(pb, sizeof pb, "/proc/%d/ns/pid", b);
+	if (readlink(pa, la, sizeof la - 1) < 0 || readlink(pb, lb, sizeof lb - 1) < 0)
+		return false;
+	return strcmp(la, lb) == 0;
+}
+
+/* Without a cgroup, "all processes of the container" are those of its pid
+ * namespace, when it has one of its own. */
+static int kill_all_in_pidns(pid_t init, int sig, oc_error_t *err)
+{
+	cleanup_dir DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	if (same_pid_ns(init, getpid()))
+		return 0; /* shares the host's: only init is known to be ours */
+	if (d == NULL)
+		return oc_error_sys(err, "open `/proc`");
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end != '\0' || pid <= 0 || pid == init)
+			continue;
+		if (same_pid_ns((pid_t) pid, init))
+			kill((pid_t) pid, sig);
+	}
+	return 0;
+}
+
+int oc_engine_kill(const struct oc_runtime *rt, const char *id, int sig, bool all, oc_error_t *err)
+{
+	cleanup_close int dirfd = -1, lockfd = -1, pidfd = -1;
+	cleanup_state struct oc_state *st = NULL;
+	enum oc_status s;
+
+	if (oc_container_open(rt, id, &dirfd, &lockfd, &st, err) < 0)
+		return -1;
+	s = oc_state_status(dirfd, st);
+	if (s != OC_STATUS_CREATED && s != OC_STATUS_RUNNING && s != OC_STATUS_PAUSED)
+		return oc_error_set(err, 0, "container not running");
+	if (oc_pidfd_open_checked(st->pid, st->pid_start, &pidfd, err) < 0)
+		return -1;
+	if (all && kill_all_in_pidns(st->pid, sig, err) < 0)
+		return -1;
+	return pidfd_signal(pidfd, sig, err);
+}
+
+/* ---- delete -------------------------------------------------------------------- */
+
+static int destroy(int rootfd, const char *id, struct oc_state *st, bool kill_first, oc_error_t *err)
+{
+	if (kill_first && st->pid > 0) {
+		cleanup_close int pidfd = -1;
+		oc_error_t e2 = OC_ERROR_INIT;
+
+		if (oc_pidfd_open_checked(st->pid, st->pid_start, &pidfd, &e2) == 0) {
+			if (pidfd_signal(pidfd, SIGKILL, err) < 0 || pidfd_wait_exit(pidfd, 10000, err) < 0)
+				return -1;
+		}
+		oc_error_clear(&e2);
+	}
+	return oc_state_remove_dir(rootfd, id, err);
+}
+
+int oc_engine_delete(const struct oc_runtime *rt, const char *id, bool force, oc_error_t *err)
+{
+	cleanup_close int rootfd = -1, dirfd = -1, lockfd = -1;
+	cleanup_state struct oc_state *st = NULL;
+	enum oc_status s;
+
+	if (oc_state_id_validate(id, err) < 0)
+		return -1;
+	rootfd = open(rt->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (oc_container_open(rt, id, &dirfd, &lockfd, &st, err) < 0) {
+		/* Like runc: a directory without state.json (an aborted create)
+		 * is removed, and with --force a missing container is fine. */
+		if (err->code == ENOENT) {
+			oc_error_t e2 = OC_ERROR_INIT;
+			if (rootfd >= 0)
+				oc_state_remove_dir(rootfd, id, &e2);
+			oc_error_clear(&e2);
+			if (force) {
+				oc_error_clear(err);
+				return 0;
+			}
+		}
+		return -1;
+	}
+	s = oc_state_status(dirfd, st);
+	switch (s) {
+	case OC_STATUS_STOPPED:
+		return destroy(rootfd, id, st, false, err);
+	case OC_STATUS_CREATED:
+		return destroy(rootfd, id, st, true, err);
+	case OC_STATUS_CREATING:
+		if (!force)
+			return oc_error_set(err, 0, "cannot delete container %s that is being created", id);
+		return destroy(rootfd, id, st, true, err);
+	default:
+		if (!force)
+			return oc_error_set(err, 0, "cannot delete container %s that is not stopped: %s", id,
+					    oc_status_name(s));
+		return destroy(rootfd, id, st, true, err);
+	}
+}
+
+/* ---- run ------------------------------------------------------------------------ */
+
+static struct termios saved_tio;
+static bool tio_saved;
+
+static void tty_raw(void)
+{
+	struct termios t;
+
+	if (!isatty(0) || tcgetattr(0, &saved_tio) < 0)
+		return;
+	tio_saved = true;
+	t = saved_tio;
+	/* The container's pty already turns \n into \r\n: our side is raw. */
+	cfmakeraw(&t);
+	tcsetattr(0, TCSANOW, &t);
+}
+
+static void tty_restore(void)
+{
+	if (tio_saved)
+		tcsetattr(0, TCSANOW, &saved_tio);
+	tio_saved = false;
+}
+
+static void copy_once(int from, int to, bool *eof)
+{
+	char buf[8192];
+	ssize_t r = read(from, buf, sizeof buf);
+
+	if (r <= 0) {
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			return;
+		*eof = true;
+		return;
+	}
+	for (ssize_t off = 0; off < r;) {
+		ssize_t w = write(to, buf + off, (size_t) (r - off));
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		off += w;
+	}
+}
+
+static void resize_from_stdin(int master)
+{
+	struct winsize ws;
+
+	if (master >= 0 && ioctl(0, TIOCGWINSZ, &ws) == 0)
+		ioctl(master, TIOCSWINSZ, &ws);
+}
+
+int oc_wait_foreground(pid_t pid, int master, int *exit_status, oc_error_t *err)
+{
+	sigset_t all;
+	cleanup_close int sfd = -1;
+	bool in_eof = master < 0, master_eof = master < 0;
+	int status = 0;
+
+	sigfillset(&all);
+	sfd = signalfd(-1, &all, SFD_CLOEXEC);
+	if (sfd < 0)
+		return oc_error_sys(err, "signalfd");
+	if (master >= 0) {
+		tty_raw();
+		resize_from_stdin(master);
+	}
+	for (;;) {
+		struct pollfd p[3] = {
+			{.fd = sfd, .events = POLLIN},
+			{.fd = master_eof ? -1 : master, .events = POLLIN},
+			{.fd = in_eof ? -1 : 0, .events = POLLIN},
+		};
+		int n = poll(p, 3, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			tty_restore();
+			return oc_error_sys(err, "poll");
+		}
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
+			copy_once(master, 1, &master_eof);
+		if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
+			copy_once(0, master, &in_eof);
+		if (p[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof si) != sizeof si)
+				continue;
+			if (si.ssi_signo == SIGWINCH) {
+				resize_from_stdin(master);
+			} else if (si.ssi_signo == SIGCHLD) {
+				pid_t r;
+				while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
+					if (r != pid)
+						continue;
+					/* drain what init wrote before it exited */
+					while (!master_eof) {
+						struct pollfd q = {.fd = master, .events = POLLIN};
+						if (poll(&q, 1, 50) <= 0)
+							break;
+						copy_once(master, 1, &master_eof);
+					}
+					tty_restore();
+					*exit_status = WIFEXITED(status) ? WEXITSTATUS(status)
+									 : 128 + WTERMSIG(status);
+					return 0;
+				}
+			} else {
+				kill(pid, (int) si.ssi_signo);
+			}
+		}
+	}
+}
+
+int oc_engine_run(const struct oc_runtime *rt, const struct oc_create_opts *o, int *exit_status, oc_error_t *err)
+{
+	struct oc_ctx ctx = {0};
+	struct created c = {.pid = -1, .pty_master = -1};
+	sigset_t all, old;
+	int ret;
+
+	*exit_status = 0;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	ret = ctx_load(&ctx, rt, o, err);
+	if (ret == 0)
+		ret = do_create(&ctx, &c, err);
+	if (ret == 0 && (ret = oc_engine_start(rt, o->id, err)) < 0) {
+		oc_error_t e2 = OC_ERROR_INIT;
+		oc_engine_delete(rt, o->id, true, &e2);
+		oc_error_clear(&e2);
+	}
+	if (ret == 0 && !o->detach) {
+		ret = oc_wait_foreground(c.pid, c.pty_master, exit_status, err);
+		if (!o->keep) {
+			oc_error_t e2 = OC_ERROR_INIT;
+			if (oc_engine_delete(rt, o->id, true, &e2) < 0)
+				oc_warn("%s", e2.msg);
+			oc_error_clear(&e2);
+		}
+	}
+	if (c.pty_master >= 0)
+		close(c.pty_master);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	oc_ctx_release(&ctx);
+	return ret;
+}
+
+/* ---- signals -------------------------------------------------------------------- */
+
+int oc_signal_parse(const char *s)
+{
+	char *end;
+	long n;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	n = strtol(s, &end, 10);
+	if (*end == '\0')
+		return n > 0 && n < NSIG ? (int) n : -1;
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (int i = 1; i < NSIG; i++) {
+		const char *abbr = sigabbrev_np(i);
+		if (abbr != NULL && strcasecmp(abbr, s) == 0)
+			return i;
+	}
+	if (strncasecmp(s, "RTMIN+", 6) == 0 || strncasecmp(s, "RTMAX-", 6) == 0) {
+		long k = strtol(s + 6, &end, 10);
+		int v = toupper((unsigned char) s[4]) == 'I' ? SIGRTMIN + (int) k : SIGRTMAX - (int) k;
+		if (*end == '\0' && v >= SIGRTMIN && v <= SIGRTMAX)
+			return v;
+	}
+	return -1;
+}
+
+/* ---- spec ------------------------------------------------------------------------ */
+
+int oc_engine_write_spec(const char *bundle, bool rootless, oc_error_t *err)
+{
+	cleanup_free char *json = oc_spec_default_json(rootless);
+	cleanup_free char *path = bundle ? oc_xasprintf("%s/config.json", bundle) : oc_xstrdup("config.json");
+	cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	size_t len = strlen(json);
+
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return oc_error_set(err, EEXIST, "File %s exists. Remove it first", path);
+		return oc_error_sys(err, "open `%s`", path);
+	}
+	if (write(fd, json, len) != (ssize_t) len)
+		return oc_error_sys(err, "write `%s`", path);
+	return 0;
+}

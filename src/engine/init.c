@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The container's init: the cloned child runs these stages in this order
+ * (DESIGN.md, "Engine stages"), reports each failure to the parent over the
+ * sync socket and exits; on success it ends in execve() of process.args[0].
+ * Nothing here prints: the parent turns an error message into its own. */
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <linux/close_range.h>
+
+#include "engine-int.h"
+#include "ocichroot/common.h"
+#include "ocichroot/fs.h"
+#include "ocichroot/log.h"
+#include "ocichroot/terminal.h"
+
+struct init_state {
+	struct oc_ctx *ctx;
+	char *exe; /* the resolved executable, inside the container */
+	int rootfd;
+};
+
+/* Descriptors the runtime keeps open in init are moved above the range the
+ * caller asked to preserve, so --preserve-fds N hands the container exactly
+ * fds 3 .. 3+N-1 and nothing of ours (CVE-2024-21626 class). */
+static int move_fd_high(int *fd, int min, oc_error_t *err)
+{
+	int nfd;
+
+	if (*fd < 0 || *fd >= min)
+		return 0;
+	nfd = fcntl(*fd, F_DUPFD_CLOEXEC, min);
+	if (nfd < 0)
+		return oc_error_sys(err, "dup internal descriptor");
+	close(*fd);
+	*fd = nfd;
+	return 0;
+}
+
+static int stage_hygiene(struct init_state *s, oc_error_t *err)
+{
+	struct oc_ctx *ctx = s->ctx;
+	int min = 3 + (ctx->opts->preserve_fds > 0 ? ctx->opts->preserve_fds : 0);
+
+	/* If the runtime dies while we set up, die with it rather than linger
+	 * half-configured; cleared again before we report readiness. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return oc_error_sys(err, "prctl(PR_SET_PDEATHSIG)");
+	/* CVE-2016-9962: while init runs runtime code inside the container's
+	 * namespaces, no process of the container may ptrace it or open its
+	 * /proc/PID/{fd,exe,mem}. execve() resets this for the user's
+	 * program. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return oc_error_sys(err, "prctl(PR_SET_DUMPABLE)");
+	if (move_fd_high(&ctx->sync_fd, min, err) < 0 || move_fd_high(&ctx->state_dirfd, min, err) < 0)
+		return -1;
+	for (int i = 0; i < OC_NS__MAX; i++)
+		if (move_fd_high(&ctx->ns_fds[i], min, err) < 0)
+			return -1;
+	return 0;
+}
+
+static int stage_userns(struct init_state *s, oc_error_t *err)
+{
+	struct oc_ctx *ctx = s->ctx;
+	struct oc_sync_msg m;
+	int fd = -1;
+
+	if (oc_sync_recv(ctx->sync_fd, &m, &fd, err) < 0)
+		return -1;
+	if (fd >= 0)
+		close(fd);
+	if (m.type != OC_SYNC_GO)
+		return oc_error_set(err, EPROTO, "unexpected message %u from the runtime", m.type);
+	if (oc_ns_join_in_child(ctx, err) < 0)
+		return -1;
+	if (ctx->new_userns || ctx->join_userns) {
+		/* Become the namespace's root where it is mapped; the user's
+		 * ids are set later, with everything else about the process. */
+		if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
+			return oc_error_sys(err, "setresgid(0)");
+		if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
+			return oc_error_sys(err, "setresuid(0)");
+	}
+	return 0;
+}
+
+static int stage_mount_namespace(struct init_state *s, oc_error_t *err)
+{
+	struct oc_ctx *ctx = s->ctx;
+
+	/* Relative mount sources are relative to the bundle, as in runc. */
+	if (chdir(ctx->bundle) < 0)
+		return oc_error_sys(err, "chdir `%s`", ctx->bundle);
+	return oc_mounts_setup(ctx, &s->rootfd, err);
+}
+
+static int stage_console(struct init_state *s, oc_error_t *err)
+{
+	struct oc_ctx *ctx = s->ctx;
+	const struct oc_spec_process *p = ctx->spec->process;
+	cleanup_close int devpts = -1, master = -1, slave = -1, console = -1;
+	char from[32], to[32];
+
+	if (!p->terminal)
+		return 0;
+	/* The pty comes from the container's own devpts instance, found
+	 * through the rootfs descriptor, never by a path the image controls. */
+	if (oc_fs_open_in_root(s->rootfd, "/dev/pts", O_PATH | O_DIRECTORY | O_CLOEXEC, 0, &devpts, err) < 0 ||
+	    oc_term_open_pty_at(devpts, &master, err) < 0)
+		return oc_error_prefix(err, "open the container's pty");
+	/* CVE-2025-52565 class: the slave is opened from the master, not by
+	 * its /dev/pts/N name, which a racing process could replace. */
+	if (oc_term_open_peer(master, &slave, err) < 0)
+		return -1;
+	if (p->console_size != NULL &&
+	    oc_term_set_size(slave, p->console_size->height, p->console_size->width, err) < 0)
+		return -1;
+	/* /dev/console is the pty, bound onto a file created in our own /dev
+	 * (a symlink planted there is resolved inside the rootfs). */
+	if (oc_fs_create_file_in_root(s->rootfd, "/dev/console", 0600, &console, err) < 0)
+		return oc_error_prefix(err, "create `/dev/console`");
+	oc_fs_fd_path(slave, from, sizeof from);
+	oc_fs_fd_path(console, to, sizeof to);
+	if (mount(from, to, NULL, MS_BIND, NULL) < 0)
+		return oc_error_sys(err, "bind the pty onto `/dev/console`");
+	if (oc_sync_send(ctx->sync_fd, OC_SYNC_PTY, 0, NULL, master, err) < 0)
+		return -1;
+	return oc_term_setup_slave(slave, err);
+}
+
+static int stage_root_switch(struct init_state *s, oc_error_t *err)
+{
+	struct oc_ctx *ctx = s->ctx;
+	bool chroot_only = ctx->opts->no_pivot;
+
+	if (fchdir(s->rootfd) < 0)
+		return oc_error_sys(err, "chdir to the rootfs");
+	if (!chroot_only) {
+		if (syscall(SYS_pivot_root, ".", ".") == 0) {
+			/* The old root is stacked under the new one: detach it
+			 * so no host path stays reachable from the container. */
+			if (umount2(".", MNT_DETACH) < 0)
+				return oc_error_sys(err, "unmount the old root");
+			if (chdir("/") < 0)
+				return oc_error_sys(err, "chdir /");
+			return 0;
+		}
+		/* pivot_root cannot work on a rootfs in ramfs/initramfs. */
+		if (errno != EINVAL)
+			return oc_error_sys(err, "pivot_root `%s`", ctx->rootfs);
+		oc_ctx_degrade(ctx, "pivot_root refused (rootfs on initramfs): chroot");
+	}
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return oc_error_sys(err, "move the rootfs to /");
+	if (chroot(".") < 0)
+		return oc_error_sys(err, "chroot");
+	if (chdir("/") < 0)
+		return oc_error_sys(err, "chdir /");
+	return 0;
+}
+
+static int stage_finalize(struct init_state *s, oc_error_t *err)
+{
+	struct oc_ctx *ctx = s->ctx;
+	const struct oc_spec *spec = ctx->spec;
+
+	if (oc_mounts_finalize(ctx, err) < 0)
+		return -1;
+	if (spec->hostname != NULL && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+		return oc_error_sys(err, "sethostname");
+	if (spec->domainname != NULL && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+		return oc_error_sys(err, "setdomainname");
+	return 0;
+}
+
+static int stage_process(struct init_state *s, oc_error_t *err)
+{
+	if (oc_process_setup_pre_exec(s->ctx, err) < 0)
+		return -1;
+	/* Resolved as the container's user, after the switch, so a missing or
+	 * non-executable program fails `create` with the text engines map to
+	 * 127 and 126. */
+	return oc_process_lookup(s->ctx->spec->process, &s->exe, err);
+}
+
+static int stage_ready(struct init_state *s, oc_error_t *err)
+{
+	struct oc_ctx *ctx = s->ctx;
+
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return oc_error_sys(err, "prctl(PR_SET_PDEATHSIG)");
+	if (oc_sync_send(ctx->sync_fd, OC_SYNC_READY, 0, NULL, -1, err) < 0)
+		return -1;
+	close(ctx->sync_fd);
+	ctx->sync_fd = -1;
+	return 0;
+}
+
+/* Blocks until `start` opens exec.fifo for reading. The fifo is reached
+ * through the state directory's descriptor, opened before the root switch,
+ * so no /proc and no host path is needed inside the container. */
+static int stage_wait_start(struct init_state *s, oc_error_t *err)
+{
+	struct oc_ctx *ctx = s->ctx;
+	cleanup_close int fd = -1;
+
+	do
+		fd = openat(ctx->state_dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return oc_error_sys(err, "open exec fifo");
+	if (write(fd, "0", 1) != 1)
+		return oc_error_sys(err, "write exec fifo");
+	close(ctx->state_dirfd);
+	ctx->state_dirfd = -1;
+	return 0;
+}
+
+typedef int (*init_stage_fn)(struct init_state *, oc_error_t *);
+
+/* The order matters: each stage relies on what the ones before it did. */
+static const struct {
+	const char *name;
+	init_stage_fn fn;
+} stages[] = {
+	{"hygiene", stage_hygiene},
+	{"wait for the runtime", stage_userns},
+	{"mounts", stage_mount_namespace},
+	{"console", stage_console},
+	{"root switch", stage_root_switch},
+	{"finalize", stage_finalize},
+	{"process", stage_process},
+	{"ready", stage_ready},
+	{"wait for start", stage_wait_start},
+};
+
+void oc_init_main(struct oc_ctx *ctx)
+{
+	struct init_state s = {.ctx = ctx, .rootfd = -1};
+	oc_error_t err = OC_ERROR_INIT;
+
+	for (size_t i = 0; i < OC_ARRAY_SIZE(stages); i++) {
+		if (stages[i].fn(&s, &err) < 0)
+			goto fail;
+	}
+	oc_process_exec(ctx->spec->process, s.exe, ctx->opts->preserve_fds);
+fail:
+	if (ctx->sync_fd >= 0)
+		oc_sync_send(ctx->sync_fd, OC_SYNC_ERROR, err.code, err.msg ? err.msg : "unknown error", -1, NULL);
+	_exit(1);
+}

@@ -22,7 +22,11 @@
 
 #include "engine-int.h"
 #include "ocichroot/common.h"
+#include "ocichroot/hooks.h"
 #include "ocichroot/log.h"
+#include "ocichroot/lsm.h"
+#include "ocichroot/procattr.h"
+#include "ocichroot/seccomp.h"
 #include "ocichroot/state.h"
 #include "ocichroot/terminal.h"
 
@@ -87,8 +91,43 @@ void oc_ctx_degrade(struct oc_ctx *ctx, const char *fmt, ...)
 	ctx->degraded[ctx->n_degraded++] = steal_pointer(&msg);
 }
 
+char *oc_ctx_hook_state(struct oc_ctx *ctx, int status, pid_t pid)
+{
+	pid_t saved = ctx->state->pid;
+	char *json;
+
+	ctx->state->pid = pid;
+	json = oc_state_to_hook_json(ctx->state, (enum oc_status) status);
+	ctx->state->pid = saved;
+	return json;
+}
+
+static int run_runtime_hooks(struct oc_ctx *ctx, pid_t pid, oc_error_t *err)
+{
+	cleanup_free char *json = oc_ctx_hook_state(ctx, OC_STATUS_CREATING, pid);
+
+	if (oc_hooks_run(ctx->spec->hooks, OC_HOOK_PRESTART, json, err) < 0 ||
+	    oc_hooks_run(ctx->spec->hooks, OC_HOOK_CREATE_RUNTIME, json, err) < 0)
+		return -1;
+	return oc_sync_send(ctx->sync_fd, OC_SYNC_GO, 0, NULL, -1, err);
+}
+
+static int pass_notify_fd(struct oc_ctx *ctx, pid_t pid, int fd, oc_error_t *err)
+{
+	const struct oc_spec_seccomp *sc = ctx->spec->linux ? ctx->spec->linux->seccomp : NULL;
+	cleanup_free char *json = NULL;
+
+	if (sc == NULL || sc->listener_path == NULL)
+		return oc_error_set(err, EPROTO, "seccomp notify fd without a listenerPath");
+	json = oc_state_to_oci_json(ctx->state, OC_STATUS_CREATING, false);
+	return oc_seccomp_send_notify_fd(sc->listener_path, fd, pid, json, sc->listener_metadata, err);
+}
+
 void oc_ctx_release(struct oc_ctx *ctx)
 {
+	oc_seccomp_free(ctx->seccomp);
+	if (ctx->procfd >= 0)
+		close(ctx->procfd);
 	oc_spec_free(ctx->spec);
 	free(ctx->bundle);
 	free(ctx->rootfs);
@@ -116,6 +155,7 @@ static int ctx_load(struct oc_ctx *ctx, const struct oc_runtime *rt, const struc
 	ctx->opts = o;
 	ctx->state_dirfd = -1;
 	ctx->sync_fd = -1;
+	ctx->procfd = -1;
 	for (int i = 0; i < OC_NS__MAX; i++)
 		ctx->ns_fds[i] = -1;
 	if (oc_state_id_validate(o->id, err) < 0)
@@ -142,6 +182,11 @@ static int ctx_load(struct oc_ctx *ctx, const struct oc_runtime *rt, const struc
 		return oc_error_set(err, 0, "cannot use console socket if ocichroot will not allocate tty");
 	if (o->preserve_fds < 0)
 		return oc_error_set(err, 0, "--preserve-fds: must not be negative");
+	if (oc_procattr_validate(ctx->spec, err) < 0 || oc_caps_validate(ctx->spec->process->capabilities, err) < 0 ||
+	    oc_lsm_check(ctx->spec->process, ctx->spec->linux ? ctx->spec->linux->mount_label : NULL, err) < 0)
+		return oc_error_prefix(err, "%s", config);
+	if (oc_seccomp_prepare(ctx->spec->linux ? ctx->spec->linux->seccomp : NULL, &ctx->seccomp, err) < 0)
+		return oc_error_prefix(err, "%s: linux.seccomp", config);
 	return oc_ns_prepare(ctx, err);
 }
 
@@ -186,6 +231,39 @@ static struct oc_state *state_from_ctx(const struct oc_ctx *ctx)
 	for (size_t i = 0; i < ctx->spec->n_annotations; i++)
 		oc_state_set_annotation(st, ctx->spec->annotation_keys[i], ctx->spec->annotation_values[i]);
 	return st;
+}
+
+/* poststart and poststop run from `start` and `delete`, which do not
+ * otherwise read config.json: create notes in the state whether there are
+ * any, so the common case costs no parse. */
+#define HOOKS_EXTRA "hooks"
+
+static void note_saved_hooks(const struct oc_spec *spec, struct oc_state *st)
+{
+	const struct oc_spec_hooks *h = spec->hooks;
+
+	if (h != NULL && (h->n_hooks[OC_HOOK_POSTSTART] > 0 || h->n_hooks[OC_HOOK_POSTSTOP] > 0))
+		oc_state_set_extra(st, HOOKS_EXTRA, "yes");
+}
+
+/* Failures are warnings here, as the runtime-spec says for both. */
+static void run_saved_hooks(struct oc_state *st, enum oc_hook_kind k, enum oc_status status)
+{
+	cleanup_free char *config = NULL, *json = NULL;
+	cleanup_spec struct oc_spec *spec = NULL;
+	oc_error_t e = OC_ERROR_INIT;
+	const char *has = oc_state_get_extra(st, HOOKS_EXTRA);
+
+	if (has == NULL || strcmp(has, "yes") != 0)
+		return;
+	config = oc_xasprintf("%s/config.json", st->bundle);
+	if (oc_spec_load(config, &spec, &e) < 0) {
+		oc_warn("cannot run %s hooks: %s", oc_hook_kind_name(k), e.msg);
+		oc_error_clear(&e);
+		return;
+	}
+	json = oc_state_to_hook_json(st, status);
+	oc_hooks_run_warn(spec->hooks, k, json);
 }
 
 struct created {
@@ -233,6 +311,16 @@ int oc_sync_parent_loop(struct oc_ctx *ctx, pid_t pid, int *pty_master, bool eof
 			break;
 		case OC_SYNC_NOTE:
 			oc_ctx_degrade(ctx, "%s", m.text);
+			break;
+		case OC_SYNC_HOOKS:
+			if (run_runtime_hooks(ctx, pid, err) < 0)
+				return -1;
+			break;
+		case OC_SYNC_SECCOMP_FD:
+			if (fd < 0)
+				return oc_error_set(err, EPROTO, "seccomp message without a descriptor");
+			if (pass_notify_fd(ctx, pid, fd, err) < 0)
+				return -1;
 			break;
 		case OC_SYNC_READY:
 			return 0;
@@ -327,6 +415,8 @@ static int do_create(struct oc_ctx *ctx, struct created *out, oc_error_t *err)
 		return -1;
 	dir_made = true;
 	st = state_from_ctx(ctx);
+	note_saved_hooks(ctx->spec, st);
+	ctx->state = st;
 	if (oc_state_write(ctx->state_dirfd, st, err) < 0)
 		goto fail;
 	/* 0622: init may run as any user when it opens the fifo to wait. */
@@ -352,8 +442,10 @@ static int do_create(struct oc_ctx *ctx, struct created *out, oc_error_t *err)
 	if (o->pid_file != NULL && oc_write_pid_file(o->pid_file, pid, err) < 0)
 		goto fail;
 	out->pid = pid;
+	ctx->state = NULL;
 	return 0;
 fail:
+	ctx->state = NULL;
 	if (out->pty_master >= 0)
 		close(out->pty_master);
 	out->pty_master = -1;
@@ -484,7 +576,10 @@ int oc_engine_start(const struct oc_runtime *rt, const char *id, oc_error_t *err
 	if (release_init(dirfd, st->pid, st->pid_start, err) < 0)
 		return -1;
 	st->status_saved = OC_STATUS_RUNNING;
-	return oc_state_write(dirfd, st, err);
+	if (oc_state_write(dirfd, st, err) < 0)
+		return -1;
+	run_saved_hooks(st, OC_HOOK_POSTSTART, OC_STATUS_RUNNING);
+	return 0;
 }
 
 /* ---- state, list --------------------------------------------------------------- */
@@ -623,7 +718,10 @@ static int destroy(int rootfd, const char *id, struct oc_state *st, bool kill_fi
 		}
 		oc_error_clear(&e2);
 	}
-	return oc_state_remove_dir(rootfd, id, err);
+	if (oc_state_remove_dir(rootfd, id, err) < 0)
+		return -1;
+	run_saved_hooks(st, OC_HOOK_POSTSTOP, OC_STATUS_STOPPED);
+	return 0;
 }
 
 int oc_engine_delete(const struct oc_runtime *rt, const char *id, bool force, oc_error_t *err)

@@ -28,6 +28,10 @@ struct oc_ctx {
 	/* namespaces given by path, opened before clone (-1: none) */
 	int ns_fds[OC_NS__MAX];
 	bool in_init;	 /* this is the container's init, not the runtime */
+	bool is_exec;	 /* an exec'd process, not init */
+	int procfd;	 /* the host's /proc, checked, opened before the root switch */
+	struct oc_seccomp *seccomp; /* compiled before clone; NULL: none */
+	struct oc_state *state;	    /* what create will save; hooks get it */
 	char **degraded; /* fallbacks taken, for the state's annotation */
 	size_t n_degraded;
 };
@@ -40,6 +44,9 @@ enum oc_sync_type {
 	OC_SYNC_READY,	       /* child -> parent: set up, waiting for start */
 	OC_SYNC_ERROR,	       /* child -> parent: code + message, then exit */
 	OC_SYNC_NOTE,	       /* child -> parent: a fallback taken (text) */
+	OC_SYNC_HOOKS,	       /* child -> parent: mounts done, run prestart and
+				* createRuntime hooks, answer GO */
+	OC_SYNC_SECCOMP_FD,    /* child -> parent: seccomp notify fd (attached) */
 };
 
 #define OC_SYNC_MAX_TEXT 4000
@@ -90,6 +97,10 @@ int oc_mounts_finalize(struct oc_ctx *ctx, oc_error_t *err); /* after the root s
  * recognises (127 / 126). */
 int oc_process_lookup(const struct oc_spec_process *p, char **path, oc_error_t *err);
 int oc_process_setup_pre_exec(struct oc_ctx *ctx, oc_error_t *err);
+/* seccomp with no_new_privs: the last step before execve. */
+int oc_process_load_seccomp_late(struct oc_ctx *ctx, oc_error_t *err);
+/* The hook state JSON of the container as init sees itself. */
+char *oc_ctx_hook_state(struct oc_ctx *ctx, int status, pid_t pid);
 int oc_process_setup_user(const struct oc_spec_process *p, oc_error_t *err);
 
 /* Reset signals, close-on-exec everything above stdio + preserve_fds, and

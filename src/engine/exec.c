@@ -22,6 +22,9 @@
 #include "ocichroot/fs.h"
 #include "ocichroot/json.h"
 #include "ocichroot/log.h"
+#include "ocichroot/lsm.h"
+#include "ocichroot/procattr.h"
+#include "ocichroot/seccomp.h"
 #include "ocichroot/state.h"
 #include "ocichroot/terminal.h"
 
@@ -172,12 +175,15 @@ static int child_setup(struct exec_child *c, char **exe, oc_error_t *err)
 	 * container's namespaces; execve resets it. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return oc_error_sys(err, "prctl(PR_SET_DUMPABLE)");
-	if (ctx->sync_fd < min) {
-		int nfd = fcntl(ctx->sync_fd, F_DUPFD_CLOEXEC, min);
+	for (int *fd = &ctx->sync_fd; fd; fd = fd == &ctx->sync_fd ? &ctx->procfd : NULL) {
+		int nfd;
+		if (*fd >= min)
+			continue;
+		nfd = fcntl(*fd, F_DUPFD_CLOEXEC, min);
 		if (nfd < 0)
-			return oc_error_sys(err, "dup sync socket");
-		close(ctx->sync_fd);
-		ctx->sync_fd = nfd;
+			return oc_error_sys(err, "dup internal descriptor");
+		close(*fd);
+		*fd = nfd;
 	}
 	/* One call, all of them: the kernel joins the user namespace first.
 	 * The mount namespace brings init's root and cwd with it. */
@@ -207,9 +213,9 @@ static int child_setup(struct exec_child *c, char **exe, oc_error_t *err)
 		if (oc_term_setup_slave(slave, err) < 0)
 			return -1;
 	}
-	if (oc_process_setup_pre_exec(ctx, err) < 0)
+	if (oc_process_setup_pre_exec(ctx, err) < 0 || oc_process_lookup(p, exe, err) < 0)
 		return -1;
-	return oc_process_lookup(p, exe, err);
+	return oc_process_load_seccomp_late(ctx, err);
 }
 
 static OC_NORETURN void child_main(struct exec_child *c)
@@ -247,7 +253,7 @@ int oc_engine_exec(const struct oc_runtime *rt, const struct oc_exec_opts *o, in
 	cleanup_state struct oc_state *st = NULL;
 	struct oc_create_opts copts = {.id = o->id, .console_socket = o->console_socket, .no_new_keyring = true,
 				       .preserve_fds = o->preserve_fds};
-	struct oc_ctx ctx = {.rt = rt, .opts = &copts, .state_dirfd = -1, .sync_fd = -1};
+	struct oc_ctx ctx = {.rt = rt, .opts = &copts, .state_dirfd = -1, .sync_fd = -1, .procfd = -1, .is_exec = true};
 	struct exec_child child = {.ctx = &ctx};
 	cleanup_free char *config = NULL;
 	int pty_master = -1, sv[2] = {-1, -1}, ret = -1;
@@ -268,6 +274,18 @@ int oc_engine_exec(const struct oc_runtime *rt, const struct oc_exec_opts *o, in
 		ctx.spec->process = oc_xcalloc(1, sizeof *ctx.spec->process);
 	if (build_process(o, ctx.spec, err) < 0)
 		goto out;
+	if (oc_procattr_validate_process(ctx.spec->process, "process", err) < 0 ||
+	    oc_caps_validate(ctx.spec->process->capabilities, err) < 0 ||
+	    oc_lsm_check(ctx.spec->process, NULL, err) < 0 ||
+	    oc_seccomp_prepare(ctx.spec->linux ? ctx.spec->linux->seccomp : NULL, &ctx.seccomp, err) < 0)
+		goto out;
+	ctx.state = st;
+	ctx.procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (ctx.procfd < 0 || oc_fs_proc_fd_check(ctx.procfd, err) < 0) {
+		if (ctx.procfd < 0)
+			oc_error_sys(err, "open `/proc`");
+		goto out;
+	}
 	if (ctx.spec->process->terminal && o->console_socket == NULL && o->detach) {
 		ret = oc_error_set(err, 0, "cannot allocate tty if ocichroot will detach without setting console socket");
 		goto out;
@@ -329,6 +347,7 @@ out_mask:
 		close(pty_master);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 out:
+	ctx.state = NULL;
 	oc_ctx_release(&ctx);
 	return ret;
 }

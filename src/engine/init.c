@@ -19,6 +19,8 @@
 #include "engine-int.h"
 #include "ocichroot/common.h"
 #include "ocichroot/fs.h"
+#include "ocichroot/hooks.h"
+#include "ocichroot/state.h"
 #include "ocichroot/log.h"
 #include "ocichroot/terminal.h"
 
@@ -60,7 +62,15 @@ static int stage_hygiene(struct init_state *s, oc_error_t *err)
 	 * program. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return oc_error_sys(err, "prctl(PR_SET_DUMPABLE)");
-	if (move_fd_high(&ctx->sync_fd, min, err) < 0 || move_fd_high(&ctx->state_dirfd, min, err) < 0)
+	/* The host's /proc, for the writes that must not land in whatever
+	 * the image mounts or links at the container's /proc. */
+	ctx->procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (ctx->procfd < 0)
+		return oc_error_sys(err, "open `/proc`");
+	if (oc_fs_proc_fd_check(ctx->procfd, err) < 0)
+		return -1;
+	if (move_fd_high(&ctx->sync_fd, min, err) < 0 || move_fd_high(&ctx->state_dirfd, min, err) < 0 ||
+	    move_fd_high(&ctx->procfd, min, err) < 0)
 		return -1;
 	for (int i = 0; i < OC_NS__MAX; i++)
 		if (move_fd_high(&ctx->ns_fds[i], min, err) < 0)
@@ -135,6 +145,62 @@ static int stage_console(struct init_state *s, oc_error_t *err)
 	if (oc_sync_send(ctx->sync_fd, OC_SYNC_PTY, 0, NULL, master, err) < 0)
 		return -1;
 	return oc_term_setup_slave(slave, err);
+}
+
+static bool has_hooks(const struct oc_spec *spec, enum oc_hook_kind k)
+{
+	return spec->hooks != NULL && spec->hooks->n_hooks[k] > 0;
+}
+
+/* prestart and createRuntime run in the runtime's namespaces, by the
+ * runtime, once the container's environment exists: ask and wait. */
+static int stage_runtime_hooks(struct init_state *s, oc_error_t *err)
+{
+	struct oc_ctx *ctx = s->ctx;
+	struct oc_sync_msg m;
+	int fd = -1;
+
+	if (!has_hooks(ctx->spec, OC_HOOK_PRESTART) && !has_hooks(ctx->spec, OC_HOOK_CREATE_RUNTIME))
+		return 0;
+	if (oc_sync_send(ctx->sync_fd, OC_SYNC_HOOKS, 0, NULL, -1, err) < 0 ||
+	    oc_sync_recv(ctx->sync_fd, &m, &fd, err) < 0)
+		return -1;
+	if (fd >= 0)
+		close(fd);
+	if (m.type != OC_SYNC_GO)
+		return oc_error_set(err, EPROTO, "unexpected message %u from the runtime", m.type);
+	return 0;
+}
+
+static int run_hooks_here(struct oc_ctx *ctx, enum oc_hook_kind k, int status, oc_error_t *err)
+{
+	cleanup_free char *json = NULL;
+
+	if (!has_hooks(ctx->spec, k))
+		return 0;
+	json = oc_ctx_hook_state(ctx, status, getpid());
+	return oc_hooks_run(ctx->spec->hooks, k, json, err);
+}
+
+/* In the container's namespaces, before the root switch, so the path
+ * resolves in the runtime's filesystem view (runtime-spec). */
+static int stage_create_container_hooks(struct init_state *s, oc_error_t *err)
+{
+	if (!has_hooks(s->ctx->spec, OC_HOOK_CREATE_CONTAINER))
+		return 0;
+	if (fchdir(s->rootfd) < 0)
+		return oc_error_sys(err, "chdir to the rootfs");
+	return run_hooks_here(s->ctx, OC_HOOK_CREATE_CONTAINER, OC_STATUS_CREATING, err);
+}
+
+static int stage_start_container_hooks(struct init_state *s, oc_error_t *err)
+{
+	return run_hooks_here(s->ctx, OC_HOOK_START_CONTAINER, OC_STATUS_CREATED, err);
+}
+
+static int stage_seccomp_late(struct init_state *s, oc_error_t *err)
+{
+	return oc_process_load_seccomp_late(s->ctx, err);
 }
 
 static int stage_root_switch(struct init_state *s, oc_error_t *err)
@@ -236,11 +302,17 @@ static const struct {
 	{"wait for the runtime", stage_userns},
 	{"mounts", stage_mount_namespace},
 	{"console", stage_console},
+	{"prestart and createRuntime hooks", stage_runtime_hooks},
+	{"createContainer hooks", stage_create_container_hooks},
 	{"root switch", stage_root_switch},
 	{"finalize", stage_finalize},
 	{"process", stage_process},
 	{"ready", stage_ready},
 	{"wait for start", stage_wait_start},
+	/* from here on errors go to the container's stderr: the runtime
+	 * that could report them has returned */
+	{"startContainer hooks", stage_start_container_hooks},
+	{"seccomp", stage_seccomp_late},
 };
 
 void oc_init_main(struct oc_ctx *ctx)
@@ -254,7 +326,14 @@ void oc_init_main(struct oc_ctx *ctx)
 	}
 	oc_process_exec(ctx->spec->process, s.exe, ctx->opts->preserve_fds);
 fail:
-	if (ctx->sync_fd >= 0)
+	if (ctx->sync_fd >= 0) {
 		oc_sync_send(ctx->sync_fd, OC_SYNC_ERROR, err.code, err.msg ? err.msg : "unknown error", -1, NULL);
+	} else {
+		char *msg = NULL;
+		if (asprintf(&msg, "ocichroot: %s\n", err.msg ? err.msg : "unknown error") > 0) {
+			ssize_t r = write(2, msg, strlen(msg));
+			(void) r;
+		}
+	}
 	_exit(1);
 }

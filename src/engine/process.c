@@ -18,6 +18,9 @@
 #include "engine-int.h"
 #include "ocichroot/common.h"
 #include "ocichroot/log.h"
+#include "ocichroot/lsm.h"
+#include "ocichroot/procattr.h"
+#include "ocichroot/seccomp.h"
 
 static int set_rlimits(const struct oc_spec_process *p, oc_error_t *err)
 {
@@ -32,87 +35,23 @@ static int set_rlimits(const struct oc_spec_process *p, oc_error_t *err)
 	return 0;
 }
 
-static int set_oom_score_adj(const struct oc_spec_process *p, oc_error_t *err)
+/* CVE-2019-19921 class: through the /proc we checked before the root
+ * switch, not the container's, which the image could have replaced. */
+static int set_oom_score_adj(struct oc_ctx *ctx, oc_error_t *err)
 {
+	const struct oc_spec_process *p = ctx->spec->process;
 	cleanup_close int fd = -1;
 	char buf[16];
 	int len;
 
 	if (!p->has_oom_score_adj)
 		return 0;
-	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	fd = openat(ctx->procfd, "self/oom_score_adj", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return oc_error_sys(err, "open `/proc/self/oom_score_adj`");
 	len = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
 	if (write(fd, buf, (size_t) len) != len)
 		return oc_error_sys(err, "write `/proc/self/oom_score_adj`");
-	return 0;
-}
-
-static cap_value_t cap_value(const char *name)
-{
-	cap_value_t v;
-
-	if (cap_from_name(name, &v) < 0)
-		return -1;
-	return v;
-}
-
-static bool in_list(char *const *l, size_t n, cap_value_t v)
-{
-	for (size_t i = 0; i < n; i++)
-		if (cap_value(l[i]) == v)
-			return true;
-	return false;
-}
-
-/* Drop from the bounding set everything the spec does not list; done while
- * we still hold CAP_SETPCAP. */
-static int drop_bounding(const struct oc_spec_capabilities *c, oc_error_t *err)
-{
-	cap_value_t last = (cap_value_t) cap_max_bits() - 1;
-
-	for (cap_value_t v = 0; v <= last; v++) {
-		if (in_list(c->bounding, c->n_bounding, v))
-			continue;
-		if (cap_drop_bound(v) < 0 && errno != EINVAL)
-			return oc_error_sys(err, "drop %s from the bounding set", cap_to_name(v));
-	}
-	return 0;
-}
-
-static int set_caps(const struct oc_spec_capabilities *c, oc_error_t *err)
-{
-	cap_t caps = cap_init();
-	cap_value_t last = (cap_value_t) cap_max_bits() - 1;
-	int ret = 0;
-
-	if (caps == NULL)
-		return oc_error_sys(err, "cap_init");
-	for (cap_value_t v = 0; v <= last; v++) {
-		if (in_list(c->effective, c->n_effective, v))
-			cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
-		if (in_list(c->permitted, c->n_permitted, v))
-			cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET);
-		if (in_list(c->inheritable, c->n_inheritable, v))
-			cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET);
-	}
-	if (cap_set_proc(caps) < 0)
-		ret = oc_error_sys(err, "set capabilities");
-	cap_free(caps);
-	if (ret < 0)
-		return ret;
-	if (cap_reset_ambient() < 0 && errno != EINVAL)
-		return oc_error_sys(err, "reset ambient capabilities");
-	for (size_t i = 0; i < c->n_ambient; i++) {
-		cap_value_t v = cap_value(c->ambient[i]);
-		if (v < 0 || v > last)
-			continue;
-		/* Ambient needs the cap in permitted and inheritable; the
-		 * kernel refuses it otherwise, as the spec expects. */
-		if (cap_set_ambient(v, CAP_SET) < 0)
-			oc_debug("cannot raise ambient capability %s: %s", c->ambient[i], strerror(errno));
-	}
 	return 0;
 }
 
@@ -156,29 +95,57 @@ static int new_keyring(struct oc_ctx *ctx, oc_error_t *err)
 	return 0;
 }
 
+/* seccomp as late as possible: after the uid switch when no_new_privs
+ * lets an unprivileged process load it; otherwise while we still hold
+ * CAP_SYS_ADMIN, just before the capabilities are dropped.  A filter with
+ * a notify listener is loaded before init reports ready, because the
+ * runtime that passes the listener fd on is gone after that. */
+static bool seccomp_early(const struct oc_ctx *ctx)
+{
+	return ctx->seccomp != NULL &&
+	       (!ctx->spec->process->no_new_privileges || oc_seccomp_has_notify(ctx->seccomp));
+}
+
+static int load_seccomp(struct oc_ctx *ctx, oc_error_t *err)
+{
+	cleanup_close int notify = -1;
+
+	if (oc_seccomp_load(ctx->seccomp, &notify, err) < 0)
+		return -1;
+	if (notify >= 0 && oc_sync_send(ctx->sync_fd, OC_SYNC_SECCOMP_FD, 0, NULL, notify, err) < 0)
+		return -1;
+	return 0;
+}
+
+int oc_process_load_seccomp_late(struct oc_ctx *ctx, oc_error_t *err)
+{
+	if (ctx->seccomp == NULL || seccomp_early(ctx))
+		return 0;
+	return load_seccomp(ctx, err);
+}
+
 int oc_process_setup_pre_exec(struct oc_ctx *ctx, oc_error_t *err)
 {
 	const struct oc_spec_process *p = ctx->spec->process;
 	const struct oc_spec_capabilities *c = p->capabilities;
 
-	if (new_keyring(ctx, err) < 0)
+	if (oc_lsm_set_keycreate_label(p, ctx->procfd, err) < 0 || new_keyring(ctx, err) < 0)
 		return -1;
-
-	if (set_rlimits(p, err) < 0 || set_oom_score_adj(p, err) < 0)
+	if (set_rlimits(p, err) < 0 || set_oom_score_adj(ctx, err) < 0)
 		return -1;
 	umask(p->user && p->user->has_umask ? p->user->umask : 022);
-	if (c != NULL && drop_bounding(c, err) < 0)
+	/* Real-time scheduling, negative nice and the RT io class need the
+	 * privileges we are about to drop. */
+	if ((ctx->is_exec ? oc_procattr_apply_process(p, err) : oc_procattr_apply(ctx->spec, err)) < 0)
 		return -1;
-	/* Keep permitted capabilities across the uid change; they are then
-	 * set to exactly what the spec says. */
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		return oc_error_sys(err, "prctl(PR_SET_KEEPCAPS)");
-	if (oc_process_setup_user(p, err) < 0)
+	if (oc_lsm_apply_exec_labels(p, ctx->procfd, err) < 0)
 		return -1;
-	if (c != NULL && set_caps(c, err) < 0)
+	if (oc_caps_prepare(c, err) < 0)
 		return -1;
-	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
-		return oc_error_sys(err, "prctl(PR_SET_KEEPCAPS)");
+	if (seccomp_early(ctx) && load_seccomp(ctx, err) < 0)
+		return -1;
+	if (oc_process_setup_user(p, err) < 0 || oc_caps_apply(c, err) < 0)
+		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return oc_error_sys(err, "prctl(PR_SET_NO_NEW_PRIVS)");
 	/* After the root switch, so cwd is resolved inside the container

@@ -88,6 +88,10 @@ struct oc_exec_opts {
 /* Foreground: *exit_status is the command's status. */
 int oc_engine_exec(const struct oc_runtime *rt, const struct oc_exec_opts *o, int *exit_status, oc_error_t *err);
 
+/* `features`: the runtime-spec features.md document for this binary and
+ * host, indented. */
+char *oc_engine_features(void);
+
 /* `spec`: write the default config.json into bundle (NULL: the current
  * directory); an existing one is never overwritten. */
 int oc_engine_write_spec(const char *bundle, bool rootless, oc_error_t *err);

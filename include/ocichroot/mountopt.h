@@ -48,4 +48,8 @@ void oc_mountopt_release(struct oc_mount_opts *o);
  * Nothing to do is success. */
 int oc_mountopt_mount_setattr(int fd, const struct oc_mount_opts *o, oc_error_t *err);
 
+/* The i-th option name the parser knows (for `features`); NULL past the
+ * end. */
+const char *oc_mountopt_known(size_t i);
+
 #endif

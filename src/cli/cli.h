@@ -50,6 +50,7 @@ int oc_cli_delete(const struct oc_runtime *rt, int argc, char **argv, int *exit_
 int oc_cli_list(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
 int oc_cli_spec(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
 int oc_cli_exec(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
+int oc_cli_features(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
 int oc_cli_unsupported(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
 
 #define HELP_OPT(flag) {"help", 'h', OC_OPT_BOOL, (flag), "show help", NULL}

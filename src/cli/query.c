@@ -96,3 +96,21 @@ int oc_cli_spec(const struct oc_runtime *rt, int argc, char **argv, int *exit_st
 		return oc_error_set(err, 0, "\"spec\" requires exactly 0 argument(s)");
 	return oc_engine_write_spec(bundle, rootless, err);
 }
+
+int oc_cli_features(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err)
+{
+	bool show_help = false;
+	const struct oc_opt opts[] = {HELP_OPT(&show_help), {0}};
+	cleanup_free char *json = NULL;
+	int i = 0;
+
+	if (oc_cli_parse(opts, argc, argv, &i, err) < 0)
+		return -1;
+	if (show_help)
+		return oc_cli_help("features", "", "show the enabled features", opts);
+	if (argc - i != 0)
+		return oc_error_set(err, 0, "\"features\" requires exactly 0 argument(s)");
+	json = oc_engine_features();
+	printf("%s\n", json);
+	return 0;
+}

@@ -11,7 +11,7 @@ static const struct oc_verb verbs[] = {
 	{"delete", "[command options] <container-id>", "delete any resources held by the container", oc_cli_delete},
 	{"events", "", "display container events (not implemented yet)", oc_cli_unsupported},
 	{"exec", "[command options] <container-id> <command> [args...]", "execute new process inside the container", oc_cli_exec},
-	{"features", "", "show the enabled features (not implemented yet)", oc_cli_unsupported},
+	{"features", "", "show the enabled features", oc_cli_features},
 	{"kill", "[command options] <container-id> [signal]", "send a signal to the container's init process", oc_cli_kill},
 	{"list", "[command options]", "lists containers started by ocichroot with the given root", oc_cli_list},
 	{"pause", "", "suspend all processes inside the container (not implemented yet)", oc_cli_unsupported},

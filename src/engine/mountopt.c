@@ -266,3 +266,16 @@ int oc_mountopt_mount_setattr(int fd, const struct oc_mount_opts *o, oc_error_t 
 		return oc_error_sys(err, "mount_setattr");
 	return 0;
 }
+
+const char *oc_mountopt_known(size_t i)
+{
+	static const char *const extra[] = {"tmpcopyup", "idmap", "ridmap"};
+
+	if (i < OC_ARRAY_SIZE(vfs_options))
+		return vfs_options[i].name;
+	i -= OC_ARRAY_SIZE(vfs_options);
+	if (i < OC_ARRAY_SIZE(rec_options))
+		return rec_options[i].name;
+	i -= OC_ARRAY_SIZE(rec_options);
+	return i < OC_ARRAY_SIZE(extra) ? extra[i] : NULL;
+}

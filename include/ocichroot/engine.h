@@ -88,6 +88,31 @@ struct oc_exec_opts {
 /* Foreground: *exit_status is the command's status. */
 int oc_engine_exec(const struct oc_runtime *rt, const struct oc_exec_opts *o, int *exit_status, oc_error_t *err);
 
+int oc_engine_pause(const struct oc_runtime *rt, const char *id, oc_error_t *err);
+int oc_engine_resume(const struct oc_runtime *rt, const char *id, oc_error_t *err);
+
+/* `ps`: json: a JSON array of the container's pids; else the output of
+ * ps(1) run with ps_args (default "-ef"), header plus the container's rows. */
+int oc_engine_ps(const struct oc_runtime *rt, const char *id, bool json, char *const *ps_args, int n_ps_args,
+		 char **out, oc_error_t *err);
+
+/* `update`: resources from a file ("-": stdin) and/or single values;
+ * NULL values are left alone. Sizes take k/m/g suffixes. */
+struct oc_update_opts {
+	const char *resources_file;
+	const char *memory, *memory_swap, *memory_reservation, *kernel_memory, *kernel_memory_tcp;
+	const char *cpu_shares, *cpu_quota, *cpu_period, *cpu_rt_period, *cpu_rt_runtime;
+	const char *cpuset_cpus, *cpuset_mems;
+	const char *pids_limit, *blkio_weight;
+};
+int oc_engine_update(const struct oc_runtime *rt, const char *id, const struct oc_update_opts *o, oc_error_t *err);
+
+/* `events`: with stats_once, one stats event; else stats every
+ * interval_ms and OOM events as they happen, until the container stops.
+ * Each event is handed to emit as one JSON line. */
+int oc_engine_events(const struct oc_runtime *rt, const char *id, bool stats_once, long interval_ms,
+		     void (*emit)(const char *json), oc_error_t *err);
+
 /* `features`: the runtime-spec features.md document for this binary and
  * host, indented. */
 char *oc_engine_features(void);

@@ -51,6 +51,11 @@ int oc_cli_list(const struct oc_runtime *rt, int argc, char **argv, int *exit_st
 int oc_cli_spec(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
 int oc_cli_exec(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
 int oc_cli_features(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
+int oc_cli_pause(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
+int oc_cli_resume(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
+int oc_cli_ps(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
+int oc_cli_update(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
+int oc_cli_events(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
 int oc_cli_unsupported(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err);
 
 #define HELP_OPT(flag) {"help", 'h', OC_OPT_BOOL, (flag), "show help", NULL}

@@ -135,5 +135,5 @@ int oc_cli_unsupported(const struct oc_runtime *rt, int argc, char **argv, int *
 {
 	/* Non-zero even for --help: podman probes `checkpoint --help` to learn
 	 * whether a runtime can checkpoint. */
-	return oc_error_set(err, ENOSYS, "this command is not implemented by ocichroot yet");
+	return oc_error_set(err, 0, "checkpoint and restore are not supported by ocichroot");
 }

@@ -21,6 +21,7 @@
 #include <termios.h>
 
 #include "engine-int.h"
+#include "ocichroot/cgroup.h"
 #include "ocichroot/common.h"
 #include "ocichroot/hooks.h"
 #include "ocichroot/log.h"
@@ -125,6 +126,7 @@ static int pass_notify_fd(struct oc_ctx *ctx, pid_t pid, int fd, oc_error_t *err
 
 void oc_ctx_release(struct oc_ctx *ctx)
 {
+	oc_cgroup_free(ctx->cgroup);
 	oc_seccomp_free(ctx->seccomp);
 	if (ctx->procfd >= 0)
 		close(ctx->procfd);
@@ -266,6 +268,52 @@ static void run_saved_hooks(struct oc_state *st, enum oc_hook_kind k, enum oc_st
 	oc_hooks_run_warn(spec->hooks, k, json);
 }
 
+static bool rootless(const struct oc_runtime *rt)
+{
+	return rt->rootless == OC_ROOTLESS_TRUE || (rt->rootless == OC_ROOTLESS_AUTO && geteuid() != 0);
+}
+
+/* Created (and limited) before init exists, so a bad resource value fails
+ * create with nothing spawned; init joins it before it does any work. */
+static int setup_cgroup(struct oc_ctx *ctx, struct oc_state *st, oc_error_t *err)
+{
+	const struct oc_spec_linux *l = ctx->spec->linux;
+	struct oc_cgroup_config cfg = {
+		.id = ctx->id,
+		.cgroups_path = l ? l->cgroups_path : NULL,
+		.systemd = ctx->rt->cgroup_manager == OC_CGROUP_SYSTEMD,
+		.disabled = ctx->rt->cgroup_manager == OC_CGROUP_DISABLED,
+		.rootless = rootless(ctx->rt),
+		.resources = l ? l->resources : NULL,
+		.devices = l ? l->devices : NULL,
+		.n_devices = l ? l->n_devices : 0,
+		.default_devices = true,
+	};
+	char **paths = NULL;
+	size_t n = 0;
+	int r = oc_cgroup_create(&cfg, &ctx->cgroup, err);
+
+	if (r < 0)
+		return -1;
+	if (r == 1)
+		oc_ctx_degrade(ctx, "cgroup: no permission for some hierarchies, the container is not limited there");
+	if (ctx->cgroup == NULL)
+		return 0;
+	oc_cgroup_to_paths(ctx->cgroup, &paths, &n);
+	for (size_t i = 0; i < n; i++)
+		oc_state_add_cgroup_path(st, paths[i]);
+	oc_strvfree(paths);
+	return oc_state_write(ctx->state_dirfd, st, err);
+}
+
+int oc_container_cgroup(const struct oc_state *st, struct oc_cgroup **cg, oc_error_t *err)
+{
+	*cg = NULL;
+	if (st->n_cgroup_paths == 0)
+		return 0;
+	return oc_cgroup_load(st->cgroup_paths, st->n_cgroup_paths, cg, err);
+}
+
 struct created {
 	pid_t pid;
 	int pty_master; /* foreground run with a terminal and no console socket */
@@ -343,6 +391,8 @@ static int parent_sync(struct oc_ctx *ctx, pid_t pid, struct created *out, oc_er
 	 * needs its maps before init can act as its root. */
 	if (ctx->new_userns && oc_ns_write_idmaps(ctx, pid, err) < 0)
 		return -1;
+	if (ctx->cgroup != NULL && oc_cgroup_enter(ctx->cgroup, pid, err) < 0)
+		return -1;
 	if (oc_sync_send(ctx->sync_fd, OC_SYNC_GO, 0, NULL, -1, err) < 0)
 		return -1;
 	return oc_sync_parent_loop(ctx, pid, &out->pty_master, false, err);
@@ -359,6 +409,12 @@ static int spawn_init(struct oc_ctx *ctx, pid_t *out, oc_error_t *err)
 	 * always gets its own, even when the config forgets to ask. */
 	if (ctx->ns_fds[OC_NS_MOUNT] < 0)
 		flags |= CLONE_NEWNS;
+	/* The cgroup namespace's root is the cgroup its creator is in: init
+	 * makes it once the runtime has moved it into the container's. */
+	if (flags & CLONE_NEWCGROUP) {
+		flags &= ~CLONE_NEWCGROUP;
+		ctx->unshare_cgroupns = true;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return oc_error_sys(err, "socketpair");
 	if (oc_ns_enter_for_clone(ctx, saved, &flags, err) < 0) {
@@ -425,6 +481,8 @@ static int do_create(struct oc_ctx *ctx, struct created *out, oc_error_t *err)
 		oc_error_sys(err, "create exec fifo");
 		goto fail;
 	}
+	if (setup_cgroup(ctx, st, err) < 0)
+		goto fail;
 	if (spawn_init(ctx, &pid, err) < 0)
 		goto fail;
 	if (parent_sync(ctx, pid, out, err) < 0)
@@ -450,6 +508,12 @@ fail:
 		close(out->pty_master);
 	out->pty_master = -1;
 	oc_kill_and_reap(pid);
+	if (ctx->cgroup != NULL) {
+		oc_error_t e2 = OC_ERROR_INIT;
+		if (oc_cgroup_signal_all(ctx->cgroup, SIGKILL, &e2) < 0 || oc_cgroup_destroy(ctx->cgroup, &e2) < 0)
+			oc_warn("%s", e2.msg);
+		oc_error_clear(&e2);
+	}
 	if (dir_made) {
 		oc_error_t e2 = OC_ERROR_INIT;
 		if (oc_state_remove_dir(rootfd, ctx->id, &e2) < 0)
@@ -699,8 +763,16 @@ int oc_engine_kill(const struct oc_runtime *rt, const char *id, int sig, bool al
 		return oc_error_set(err, 0, "container not running");
 	if (oc_pidfd_open_checked(st->pid, st->pid_start, &pidfd, err) < 0)
 		return -1;
-	if (all && kill_all_in_pidns(st->pid, sig, err) < 0)
-		return -1;
+	if (all) {
+		cleanup_cgroup struct oc_cgroup *cg = NULL;
+
+		if (oc_container_cgroup(st, &cg, err) < 0)
+			return -1;
+		if (cg != NULL)
+			return oc_cgroup_signal_all(cg, sig, err);
+		if (kill_all_in_pidns(st->pid, sig, err) < 0)
+			return -1;
+	}
 	return pidfd_signal(pidfd, sig, err);
 }
 
@@ -717,6 +789,16 @@ static int destroy(int rootfd, const char *id, struct oc_state *st, bool kill_fi
 				return -1;
 		}
 		oc_error_clear(&e2);
+	}
+	{
+		/* whatever else still runs in the container's cgroup (exec'd
+		 * processes when there is no pid namespace) goes too */
+		cleanup_cgroup struct oc_cgroup *cg = NULL;
+
+		if (oc_container_cgroup(st, &cg, err) < 0)
+			return -1;
+		if (cg != NULL && (oc_cgroup_signal_all(cg, SIGKILL, err) < 0 || oc_cgroup_destroy(cg, err) < 0))
+			return -1;
 	}
 	if (oc_state_remove_dir(rootfd, id, err) < 0)
 		return -1;

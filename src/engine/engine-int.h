@@ -32,6 +32,8 @@ struct oc_ctx {
 	int procfd;	 /* the host's /proc, checked, opened before the root switch */
 	struct oc_seccomp *seccomp; /* compiled before clone; NULL: none */
 	struct oc_state *state;	    /* what create will save; hooks get it */
+	struct oc_cgroup *cgroup;   /* NULL: none (disabled, or rootless) */
+	bool unshare_cgroupns;	    /* init makes its cgroup namespace after GO */
 	char **degraded; /* fallbacks taken, for the state's annotation */
 	size_t n_degraded;
 };
@@ -125,6 +127,8 @@ int oc_container_open(const struct oc_runtime *rt, const char *id, int *dirfd, i
 int oc_pidfd_open_checked(pid_t pid, unsigned long long start, int *out, oc_error_t *err);
 void oc_kill_and_reap(pid_t pid);
 void oc_ctx_release(struct oc_ctx *ctx);
+/* The cgroup recorded in a container's state; NULL (and 0) when none. */
+int oc_container_cgroup(const struct oc_state *st, struct oc_cgroup **cg, oc_error_t *err);
 int oc_write_pid_file(const char *path, pid_t pid, oc_error_t *err);
 
 void oc_ctx_degrade(struct oc_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 
 #include "engine-int.h"
+#include "ocichroot/cgroup.h"
 #include "ocichroot/common.h"
 #include "ocichroot/fs.h"
 #include "ocichroot/json.h"
@@ -185,6 +186,18 @@ static int child_setup(struct exec_child *c, char **exe, oc_error_t *err)
 		close(*fd);
 		*fd = nfd;
 	}
+	/* Wait until the runtime has put us in the container's cgroup. */
+	{
+		struct oc_sync_msg m;
+		int fd = -1;
+
+		if (oc_sync_recv(ctx->sync_fd, &m, &fd, err) < 0)
+			return -1;
+		if (fd >= 0)
+			close(fd);
+		if (m.type != OC_SYNC_GO)
+			return oc_error_set(err, EPROTO, "unexpected message %u from the runtime", m.type);
+	}
 	/* One call, all of them: the kernel joins the user namespace first.
 	 * The mount namespace brings init's root and cwd with it. */
 	if (c->ns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME)) {
@@ -228,6 +241,39 @@ static OC_NORETURN void child_main(struct exec_child *c)
 		_exit(1);
 	}
 	oc_process_exec(c->ctx->spec->process, exe, c->ctx->opts->preserve_fds);
+}
+
+/* The container's cgroups, or with --cgroup [CTRL:]PATH a sub-cgroup of
+ * them (for the controller CTRL only, when given). */
+static int join_cgroup(const struct oc_state *st, const char *sub, pid_t pid, oc_error_t *err)
+{
+	cleanup_free char *ctrl = NULL;
+	const char *rel = sub;
+	char **paths;
+	int ret;
+
+	if (st->n_cgroup_paths == 0)
+		return 0;
+	if (sub == NULL)
+		return oc_cgroup_enter_paths(st->cgroup_paths, st->n_cgroup_paths, pid, err);
+	if (strchr(sub, ':') != NULL) {
+		ctrl = oc_xstrndup(sub, (size_t) (strchr(sub, ':') - sub));
+		rel = strchr(sub, ':') + 1;
+	}
+	if (strstr(rel, "..") != NULL)
+		return oc_error_set(err, 0, "--cgroup: `%s` must stay below the container's cgroup", sub);
+	paths = oc_xcalloc(st->n_cgroup_paths + 1, sizeof(char *));
+	for (size_t i = 0; i < st->n_cgroup_paths; i++) {
+		const char *p = st->cgroup_paths[i];
+		const char *dir = strstr(p, ":/");
+		size_t klen = (size_t) (strchr(p, ':') - p);
+		bool match = ctrl == NULL || (strlen(ctrl) == klen && strncmp(ctrl, p, klen) == 0);
+
+		paths[i] = match && dir != NULL ? oc_xasprintf("%s/%s", p, rel) : oc_xstrdup(p);
+	}
+	ret = oc_cgroup_enter_paths(paths, st->n_cgroup_paths, pid, err);
+	oc_strvfree(paths);
+	return ret;
 }
 
 static int check_status(const struct oc_exec_opts *o, int dirfd, const struct oc_state *st, oc_error_t *err)
@@ -333,7 +379,8 @@ int oc_engine_exec(const struct oc_runtime *rt, const struct oc_exec_opts *o, in
 		ret = oc_error_sys(err, "fork");
 		goto out_mask;
 	}
-	if (oc_sync_parent_loop(&ctx, pid, &pty_master, true, err) < 0) {
+	if (join_cgroup(st, o->cgroup, pid, err) < 0 || oc_sync_send(ctx.sync_fd, OC_SYNC_GO, 0, NULL, -1, err) < 0 ||
+	    oc_sync_parent_loop(&ctx, pid, &pty_master, true, err) < 0) {
 		oc_kill_and_reap(pid);
 		goto out_mask;
 	}

@@ -78,7 +78,7 @@ static int stage_hygiene(struct init_state *s, oc_error_t *err)
 	return 0;
 }
 
-static int stage_userns(struct init_state *s, oc_error_t *err)
+static int stage_wait_runtime(struct init_state *s, oc_error_t *err)
 {
 	struct oc_ctx *ctx = s->ctx;
 	struct oc_sync_msg m;
@@ -100,6 +100,10 @@ static int stage_userns(struct init_state *s, oc_error_t *err)
 		if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
 			return oc_error_sys(err, "setresuid(0)");
 	}
+	/* now in the container's cgroup, and in the user namespace that is
+	 * to own the new cgroup namespace */
+	if (ctx->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return oc_error_sys(err, "unshare cgroup namespace");
 	return 0;
 }
 
@@ -299,7 +303,7 @@ static const struct {
 	init_stage_fn fn;
 } stages[] = {
 	{"hygiene", stage_hygiene},
-	{"wait for the runtime", stage_userns},
+	{"wait for the runtime", stage_wait_runtime},
 	{"mounts", stage_mount_namespace},
 	{"console", stage_console},
 	{"prestart and createRuntime hooks", stage_runtime_hooks},

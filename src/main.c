@@ -38,7 +38,7 @@ static int fail(oc_error_t *err)
 int main(int argc, char **argv)
 {
 	struct oc_runtime rt = {0};
-	const char *log_format = "text", *rootless = "auto", *cgroup_manager = NULL;
+	const char *log_format = "text", *rootless = "auto", *cgroup_manager = NULL, *policy = NULL;
 	bool show_help = false, show_version = false;
 	const struct oc_opt opts[] = {
 		{"debug", 0, OC_OPT_BOOL, &rt.debug, "enable debug logging", NULL},
@@ -48,6 +48,7 @@ int main(int argc, char **argv)
 		{"systemd-cgroup", 0, OC_OPT_BOOL, &rt.systemd_cgroup, "use systemd cgroup paths (slice:prefix:name)", NULL},
 		{"rootless", 0, OC_OPT_STRING, &rootless, "ignore cgroup permission errors ('true', 'false', or 'auto')", NULL},
 		{"cgroup-manager", 0, OC_OPT_STRING, &cgroup_manager, "cgroup manager: cgroupfs, systemd or disabled", NULL},
+		{"policy", 0, OC_OPT_STRING, &policy, "when the host refuses part of the config: 'strict' (fail) or 'best-effort' (fall back, record, warn)", NULL},
 		{"criu", 0, OC_OPT_STRING, &(const char *){NULL}, "accepted for runc compatibility, unused", NULL},
 		{"version", 'v', OC_OPT_BOOL, &show_version, "print the version", NULL},
 		{"help", 'h', OC_OPT_BOOL, &show_help, "show help", NULL},
@@ -85,6 +86,14 @@ int main(int argc, char **argv)
 			rt.cgroup_manager = OC_CGROUP_DISABLED;
 		else
 			return oc_error_set(&err, 0, "invalid --cgroup-manager: %s", cgroup_manager), fail(&err);
+	}
+	if (policy != NULL) {
+		if (strcmp(policy, "strict") == 0)
+			rt.policy = OC_POLICY_STRICT;
+		else if (strcmp(policy, "best-effort") == 0)
+			rt.policy = OC_POLICY_BEST_EFFORT;
+		else
+			return oc_error_set(&err, 0, "invalid --policy: %s (strict or best-effort)", policy), fail(&err);
 	}
 	if (rt.root == NULL)
 		rt.root = oc_state_default_root();

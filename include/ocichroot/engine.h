@@ -12,6 +12,12 @@
 
 enum oc_cgroup_manager { OC_CGROUP_CGROUPFS = 0, OC_CGROUP_SYSTEMD, OC_CGROUP_DISABLED };
 enum oc_rootless { OC_ROOTLESS_AUTO = 0, OC_ROOTLESS_TRUE, OC_ROOTLESS_FALSE };
+/* What to do when the host refuses part of what config.json asks
+ * (docs/isolation.md): fail naming it, or take the next weaker documented
+ * step, record it and warn. DEFAULT: the annotation run.ocichroot.policy,
+ * else best-effort in restricted places (not root, inside a user namespace
+ * or a container), strict on a normal host as root. */
+enum oc_policy { OC_POLICY_DEFAULT = 0, OC_POLICY_STRICT, OC_POLICY_BEST_EFFORT };
 
 /* Global options, before the verb. */
 struct oc_runtime {
@@ -22,6 +28,7 @@ struct oc_runtime {
 	bool systemd_cgroup;
 	enum oc_cgroup_manager cgroup_manager;
 	enum oc_rootless rootless;
+	enum oc_policy policy;
 };
 
 struct oc_create_opts {

@@ -73,24 +73,6 @@ static int pidfd_wait_exit(int pidfd, int timeout_ms, oc_error_t *err)
 	return 0;
 }
 
-void oc_ctx_degrade(struct oc_ctx *ctx, const char *fmt, ...)
-{
-	cleanup_free char *msg = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	if (ctx->in_init) {
-		/* the runtime logs and records it when the note arrives */
-		oc_sync_send(ctx->sync_fd, OC_SYNC_NOTE, 0, msg, -1, NULL);
-		return;
-	}
-	oc_warn("%s", msg);
-	ctx->degraded = oc_xrealloc(ctx->degraded, (ctx->n_degraded + 1) * sizeof(char *));
-	ctx->degraded[ctx->n_degraded++] = steal_pointer(&msg);
-}
 
 char *oc_ctx_hook_state(struct oc_ctx *ctx, int status, pid_t pid)
 {
@@ -171,6 +153,10 @@ static int ctx_load(struct oc_ctx *ctx, const struct oc_runtime *rt, const struc
 		return -1;
 	if (ctx->spec->process == NULL)
 		return oc_error_set(err, 0, "%s: process: required by create", config);
+	if (oc_policy_resolve(ctx, err) < 0)
+		return oc_error_prefix(err, "%s", config);
+	if (oc_rootless_userns(ctx, err) < 0)
+		return -1;
 	root = ctx->spec->root->path[0] == '/' ? oc_xstrdup(ctx->spec->root->path)
 					       : oc_xasprintf("%s/%s", ctx->bundle, ctx->spec->root->path);
 	if (realpath(root, real) == NULL)
@@ -293,8 +279,13 @@ static int setup_cgroup(struct oc_ctx *ctx, struct oc_state *st, oc_error_t *err
 	size_t n = 0;
 	int r = oc_cgroup_create(&cfg, &ctx->cgroup, err);
 
-	if (r < 0)
-		return -1;
+	if (r < 0) {
+		if (err->code != EACCES && err->code != EPERM && err->code != EROFS)
+			return -1;
+		if (oc_ctx_fallback(ctx, err, "no cgroup (kill --all and delete use the pid namespace)") < 0)
+			return -1;
+		return 0;
+	}
 	if (r == 1)
 		oc_ctx_degrade(ctx, "cgroup: no permission for some hierarchies, the container is not limited there");
 	if (ctx->cgroup == NULL)
@@ -312,6 +303,29 @@ int oc_container_cgroup(const struct oc_state *st, struct oc_cgroup **cg, oc_err
 	if (st->n_cgroup_paths == 0)
 		return 0;
 	return oc_cgroup_load(st->cgroup_paths, st->n_cgroup_paths, cg, err);
+}
+
+#define DEGRADED_ANNOTATION "run.ocichroot.degraded"
+
+/* Every fallback taken, in the state and in the annotation `state` shows. */
+static void record_degraded(const struct oc_ctx *ctx, struct oc_state *st)
+{
+	char *joined = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (ctx->n_degraded == 0)
+		return;
+	f = open_memstream(&joined, &len);
+	if (f == NULL)
+		abort();
+	for (size_t i = 0; i < ctx->n_degraded; i++) {
+		oc_state_add_degraded(st, ctx->degraded[i]);
+		fprintf(f, "%s%s", i ? "; " : "", ctx->degraded[i]);
+	}
+	fclose(f);
+	oc_state_set_annotation(st, DEGRADED_ANNOTATION, joined);
+	free(joined);
 }
 
 struct created {
@@ -398,6 +412,34 @@ static int parent_sync(struct oc_ctx *ctx, pid_t pid, struct created *out, oc_er
 	return oc_sync_parent_loop(ctx, pid, &out->pty_master, false, err);
 }
 
+/* The namespaces a restricted host may refuse and that have a fallback:
+ * the host's own.  Mount and user namespaces have none. */
+#define DROPPABLE_NS (CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_NEWTIME)
+
+static int drop_refused_namespaces(struct oc_ctx *ctx, int *flags, int clone_errno, oc_error_t *err)
+{
+	int refused;
+
+	if (clone_errno != EPERM && clone_errno != EINVAL && clone_errno != ENOSPC && clone_errno != EUSERS &&
+	    clone_errno != EACCES)
+		return oc_error_set(err, clone_errno, "clone container init");
+	refused = oc_probe_refused_ns(*flags & DROPPABLE_NS);
+	if (refused == 0)
+		return oc_error_set(err, clone_errno, "clone container init");
+	for (int t = 0; t < OC_NS__MAX; t++) {
+		int bit = oc_ns_clone_flag(t);
+
+		if (!(refused & bit))
+			continue;
+		oc_error_set(err, clone_errno, "create a %s namespace", oc_ns_type_name(t));
+		if (oc_ctx_fallback(ctx, err, "the host's %s namespace", oc_ns_type_name(t)) < 0)
+			return -1;
+		*flags &= ~bit;
+		ctx->clone_flags &= ~bit;
+	}
+	return 0;
+}
+
 static int spawn_init(struct oc_ctx *ctx, pid_t *out, oc_error_t *err)
 {
 	int sv[2];
@@ -428,6 +470,8 @@ static int spawn_init(struct oc_ctx *ctx, pid_t *out, oc_error_t *err)
 	fflush(stdout);
 	fflush(stderr);
 	pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0 && drop_refused_namespaces(ctx, &flags, errno, err) == 0)
+		pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid == 0) {
 		close(sv[0]);
 		ctx->sync_fd = sv[1];
@@ -444,6 +488,8 @@ static int spawn_init(struct oc_ctx *ctx, pid_t *out, oc_error_t *err)
 		}
 		if (pid < 0) {
 			close(sv[0]);
+			if (err->msg != NULL)
+				return -1;
 			return oc_error_set(err, e, "clone container init");
 		}
 	}
@@ -493,8 +539,7 @@ static int do_create(struct oc_ctx *ctx, struct created *out, oc_error_t *err)
 	if (oc_proc_start_time(pid, &st->pid_start, err) < 0)
 		goto fail;
 	st->status_saved = OC_STATUS_CREATED;
-	for (size_t i = 0; i < ctx->n_degraded; i++)
-		oc_state_add_degraded(st, ctx->degraded[i]);
+	record_degraded(ctx, st);
 	if (oc_state_write(ctx->state_dirfd, st, err) < 0)
 		goto fail;
 	if (o->pid_file != NULL && oc_write_pid_file(o->pid_file, pid, err) < 0)

@@ -28,6 +28,8 @@ struct oc_ctx {
 	/* namespaces given by path, opened before clone (-1: none) */
 	int ns_fds[OC_NS__MAX];
 	bool in_init;	 /* this is the container's init, not the runtime */
+	bool best_effort; /* the policy: fall back (and record) or fail */
+	bool mknod_refused; /* init: bind device nodes from the host from now on */
 	bool is_exec;	 /* an exec'd process, not init */
 	int procfd;	 /* the host's /proc, checked, opened before the root switch */
 	struct oc_seccomp *seccomp; /* compiled before clone; NULL: none */
@@ -130,6 +132,18 @@ void oc_ctx_release(struct oc_ctx *ctx);
 /* The cgroup recorded in a container's state; NULL (and 0) when none. */
 int oc_container_cgroup(const struct oc_state *st, struct oc_cgroup **cg, oc_error_t *err);
 int oc_write_pid_file(const char *path, pid_t pid, oc_error_t *err);
+
+/* ---- policy (degrade.c) --------------------------------------------------- */
+
+bool oc_policy_restricted_host(void);
+int oc_policy_resolve(struct oc_ctx *ctx, oc_error_t *err);
+/* err holds what the host refused. Strict: returns -1 with err naming it
+ * and the step best-effort would take. Best-effort: records "<err>: <step>"
+ * (a warning, and the state's degraded list), clears err, returns 0. */
+int oc_ctx_fallback(struct oc_ctx *ctx, oc_error_t *err, const char *step, ...)
+	__attribute__((format(printf, 3, 4)));
+int oc_probe_refused_ns(int flags);
+int oc_rootless_userns(struct oc_ctx *ctx, oc_error_t *err);
 
 void oc_ctx_degrade(struct oc_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -102,8 +102,12 @@ static int stage_wait_runtime(struct init_state *s, oc_error_t *err)
 	}
 	/* now in the container's cgroup, and in the user namespace that is
 	 * to own the new cgroup namespace */
-	if (ctx->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
-		return oc_error_sys(err, "unshare cgroup namespace");
+	if (ctx->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
+		oc_error_sys(err, "create a cgroup namespace");
+		if (oc_ctx_fallback(ctx, err, "the host's cgroup namespace") < 0)
+			return -1;
+		ctx->unshare_cgroupns = false;
+	}
 	return 0;
 }
 
@@ -224,10 +228,17 @@ static int stage_root_switch(struct init_state *s, oc_error_t *err)
 				return oc_error_sys(err, "chdir /");
 			return 0;
 		}
-		/* pivot_root cannot work on a rootfs in ramfs/initramfs. */
-		if (errno != EINVAL)
-			return oc_error_sys(err, "pivot_root `%s`", ctx->rootfs);
-		oc_ctx_degrade(ctx, "pivot_root refused (rootfs on initramfs): chroot");
+		/* pivot_root cannot work on a rootfs in ramfs/initramfs
+		 * (EINVAL): chroot is then the only root switch there is, as
+		 * in runc.  A sandbox that refuses it (EPERM) is the policy's
+		 * call. */
+		oc_error_sys(err, "pivot_root `%s`", ctx->rootfs);
+		if (err->code == EINVAL) {
+			oc_ctx_degrade(ctx, "%s: chroot (the rootfs is on initramfs)", err->msg);
+			oc_error_clear(err);
+		} else if (err->code != EPERM || oc_ctx_fallback(ctx, err, "chroot") < 0) {
+			return -1;
+		}
 	}
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return oc_error_sys(err, "move the rootfs to /");
@@ -245,6 +256,14 @@ static int stage_finalize(struct init_state *s, oc_error_t *err)
 
 	if (oc_mounts_finalize(ctx, err) < 0)
 		return -1;
+	if (spec->hostname == NULL && spec->domainname == NULL)
+		return 0;
+	/* Without a UTS namespace of its own (dropped by the policy), setting
+	 * them would rename the host. */
+	if (!(ctx->clone_flags & CLONE_NEWUTS) && ctx->ns_fds[OC_NS_UTS] < 0) {
+		oc_error_set(err, 0, "hostname and domainname: no UTS namespace of the container's own");
+		return oc_ctx_fallback(ctx, err, "the host's names left as they are");
+	}
 	if (spec->hostname != NULL && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return oc_error_sys(err, "sethostname");
 	if (spec->domainname != NULL && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)

@@ -316,6 +316,73 @@ out:
 	return ret;
 }
 
+/* The host refused a fresh filesystem (a nested or unprivileged place:
+ * masked /proc, no CAP_SYS_ADMIN over the network namespace, ...).  The
+ * ladder of docs/isolation.md: the host's own bound read-only, with the
+ * masked paths applied later as usual. */
+static int mount_fallback(struct oc_ctx *ctx, int rootfd, int dst, const struct oc_spec_mount *m, const struct oc_mount_opts *o,
+			  oc_error_t *err)
+{
+	static const struct {
+		const char *type, *host;
+	} ladder[] = {
+		{"proc", "/proc"}, {"sysfs", "/sys"}, {"mqueue", "/dev/mqueue"}, {"devpts", "/dev/pts"},
+		{"cgroup", "/sys/fs/cgroup"}, {"cgroup2", "/sys/fs/cgroup"},
+	};
+	const char *host = NULL;
+	char dp[32];
+
+	if (err->code != EPERM && err->code != EACCES && err->code != EBUSY && err->code != EINVAL)
+		return -1;
+	for (size_t i = 0; i < OC_ARRAY_SIZE(ladder); i++)
+		if (strcmp(m->type, ladder[i].type) == 0)
+			host = ladder[i].host;
+	if (host == NULL)
+		return -1; /* no documented step: an error even in best-effort */
+	if (oc_ctx_fallback(ctx, err, "the host's %s bound read-only", host) < 0)
+		return -1;
+	FDPATH(dp, dst);
+	if (mount(host, dp, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return oc_error_sys(err, "bind `%s` to `%s`", host, m->destination);
+	{
+		cleanup_close int again = -1;
+		if (oc_fs_open_in_root(rootfd, m->destination, O_PATH | O_CLOEXEC, 0, &again, err) < 0)
+			return -1;
+		return bind_remount(again, MS_RDONLY | (o->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC)), host,
+				    m->destination, err);
+	}
+}
+
+/* devpts refuses gid=5 when group 5 is not mapped in the user namespace
+ * (rootless): runc's rootless spec drops the option; so does this retry,
+ * which keeps a devpts of the container's own. errno is kept on failure. */
+static int devpts_without_ids(const struct oc_spec_mount *m, const char *dp, unsigned long flags, const char *data)
+{
+	cleanup_free char *copy = NULL;
+	char *out, *save = NULL;
+	int e = errno;
+
+	if (e != EINVAL || strcmp(m->type, "devpts") != 0 || data == NULL)
+		return -1;
+	copy = oc_xstrdup(data);
+	out = oc_xcalloc(1, strlen(data) + 1);
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		if (strncmp(o, "gid=", 4) == 0 || strncmp(o, "uid=", 4) == 0)
+			continue;
+		if (*out)
+			strcat(out, ",");
+		strcat(out, o);
+	}
+	if (mount(m->source ? m->source : m->type, dp, m->type, flags, out) == 0) {
+		oc_debug("devpts at `%s` mounted without gid=/uid= (not mapped)", m->destination);
+		free(out);
+		return 0;
+	}
+	free(out);
+	errno = e;
+	return -1;
+}
+
 static int mount_fs(struct oc_ctx *ctx, int rootfd, const struct oc_spec_mount *m, const struct oc_mount_opts *o,
 		    oc_error_t *err)
 {
@@ -328,8 +395,11 @@ static int mount_fs(struct oc_ctx *ctx, int rootfd, const struct oc_spec_mount *
 	if (oc_fs_mkdir_p_in_root(rootfd, m->destination, 0755, &dst, err) < 0)
 		return oc_error_prefix(err, "mount `%s` to `%s`", m->source ? m->source : m->type, m->destination);
 	FDPATH(dp, dst);
-	if (mount(m->source ? m->source : m->type, dp, m->type, flags, o->data) < 0)
-		return oc_error_sys(err, "mount `%s` to `%s`", m->source ? m->source : m->type, m->destination);
+	if (mount(m->source ? m->source : m->type, dp, m->type, flags, o->data) < 0 &&
+	    devpts_without_ids(m, dp, flags, o->data) < 0) {
+		oc_error_sys(err, "mount `%s` to `%s`", m->source ? m->source : m->type, m->destination);
+		return mount_fallback(ctx, rootfd, dst, m, o, err);
+	}
 	if (o->n_propagation == 0 && o->attr_set == 0 && o->attr_clr == 0)
 		return 0;
 	if (oc_fs_open_in_root(rootfd, m->destination, O_PATH | O_CLOEXEC, 0, &mnt, err) < 0)
@@ -381,7 +451,7 @@ static int create_device(struct oc_ctx *ctx, int rootfd, const struct dev_node *
 
 	if (oc_fs_mkdir_p_in_root(rootfd, dn, 0755, &dirfd, err) < 0)
 		return oc_error_prefix(err, "create device `%s`", d->path);
-	if (!ctx->new_userns && !ctx->join_userns) {
+	if (!ctx->new_userns && !ctx->join_userns && !ctx->mknod_refused) {
 		cleanup_close int dirw = openat(dirfd, ".", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 		if (dirw < 0)
 			return oc_error_sys(err, "open `%s`", dn);
@@ -389,14 +459,21 @@ static int create_device(struct oc_ctx *ctx, int rootfd, const struct dev_node *
 		 * must not redirect the node (CVE-2025-31133 class). */
 		if (unlinkat(dirw, bn, 0) < 0 && errno != ENOENT && errno != EISDIR)
 			return oc_error_sys(err, "remove `%s`", d->path);
-		if (mknodat(dirw, bn, type | (d->mode & 07777), makedev(d->major, d->minor)) < 0)
-			return oc_error_sys(err, "mknod `%s`", d->path);
+		if (mknodat(dirw, bn, type | (d->mode & 07777), makedev(d->major, d->minor)) < 0) {
+			oc_error_sys(err, "mknod `%s`", d->path);
+			if ((err->code != EPERM && err->code != EACCES) ||
+			    oc_ctx_fallback(ctx, err, "device nodes bound from the host's /dev") < 0)
+				return -1;
+			ctx->mknod_refused = true; /* said once, for every node */
+			goto bind;
+		}
 		if (fchmodat(dirw, bn, d->mode & 07777, 0) < 0)
 			return oc_error_sys(err, "chmod `%s`", d->path);
 		if (fchownat(dirw, bn, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
 			return oc_error_sys(err, "chown `%s`", d->path);
 		return 0;
 	}
+bind:
 	host = open(d->path, O_PATH | O_CLOEXEC);
 	if (host < 0)
 		return oc_error_sys(err, "open host device `%s`", d->path);
@@ -450,6 +527,27 @@ static int mount_simple(int rootfd, const char *dest, const char *type, unsigned
 	return 0;
 }
 
+/* The last step of the ladder: no /dev of our own at all, the host's bound
+ * read-only (what buildah's chroot isolation does). */
+static int dev_fallback(struct oc_ctx *ctx, int rootfd, oc_error_t *err)
+{
+	cleanup_close int dst = -1, again = -1;
+	char p[32];
+
+	if (err->code != EPERM && err->code != EACCES)
+		return -1;
+	if (oc_ctx_fallback(ctx, err, "the host's /dev bound read-only, no device nodes of our own") < 0)
+		return -1;
+	if (oc_fs_mkdir_p_in_root(rootfd, "/dev", 0755, &dst, err) < 0)
+		return -1;
+	FDPATH(p, dst);
+	if (mount("/dev", p, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return oc_error_sys(err, "bind `/dev`");
+	if (oc_fs_open_in_root(rootfd, "/dev", O_PATH | O_CLOEXEC, 0, &again, err) < 0)
+		return -1;
+	return bind_remount(again, MS_RDONLY | MS_NOSUID | MS_NOEXEC, "/dev", "/dev", err);
+}
+
 static int setup_dev(struct oc_ctx *ctx, int rootfd, oc_error_t *err)
 {
 	const struct oc_spec *spec = ctx->spec;
@@ -465,7 +563,7 @@ static int setup_dev(struct oc_ctx *ctx, int rootfd, oc_error_t *err)
 		return 0;
 	if (!spec_mounts(spec, "/dev", NULL)) {
 		if (mount_simple(rootfd, "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", err) < 0)
-			return -1;
+			return dev_fallback(ctx, rootfd, err);
 		if (mount_simple(rootfd, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 				 "newinstance,ptmxmode=0666,mode=0620", err) < 0)
 			return -1;
@@ -645,6 +743,29 @@ static int write_sysctl(const char *key, const char *value, oc_error_t *err)
 	return 0;
 }
 
+static bool ns_ours(const struct oc_ctx *ctx, enum oc_ns_type t)
+{
+	return (ctx->clone_flags & oc_ns_clone_flag(t)) != 0 || ctx->ns_fds[t] >= 0;
+}
+
+/* Which namespace a sysctl belongs to, as runc and the kernel see it. */
+static bool sysctl_ns_ours(const struct oc_ctx *ctx, const char *key)
+{
+	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+					  "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"};
+
+	if (strncmp(key, "net.", 4) == 0)
+		return ns_ours(ctx, OC_NS_NETWORK);
+	if (strncmp(key, "fs.mqueue.", 10) == 0)
+		return ns_ours(ctx, OC_NS_IPC);
+	for (size_t i = 0; i < OC_ARRAY_SIZE(ipc); i++)
+		if (strcmp(key, ipc[i]) == 0)
+			return ns_ours(ctx, OC_NS_IPC);
+	if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
+		return ns_ours(ctx, OC_NS_UTS);
+	return true; /* validated against runc's list when the spec was read */
+}
+
 int oc_mounts_finalize(struct oc_ctx *ctx, oc_error_t *err)
 {
 	const struct oc_spec *spec = ctx->spec;
@@ -660,9 +781,18 @@ int oc_mounts_finalize(struct oc_ctx *ctx, oc_error_t *err)
 		for (size_t i = 0; i < l->n_readonly_paths; i++)
 			if (readonly_path(rootfd, l->readonly_paths[i], err) < 0)
 				return -1;
-		for (size_t i = 0; i < l->n_sysctl; i++)
+		for (size_t i = 0; i < l->n_sysctl; i++) {
+			if (!sysctl_ns_ours(ctx, l->sysctl_keys[i])) {
+				/* the namespace was dropped by the policy: the
+				 * write would change the host */
+				oc_error_set(err, 0, "sysctl `%s`: its namespace is the host's", l->sysctl_keys[i]);
+				if (oc_ctx_fallback(ctx, err, "not set") < 0)
+					return -1;
+				continue;
+			}
 			if (write_sysctl(l->sysctl_keys[i], l->sysctl_values[i], err) < 0)
 				return -1;
+		}
 	}
 	if (spec->root->readonly) {
 		unsigned long keep = locked_flags("/");

@@ -5,12 +5,16 @@
  * (best-effort), which is then recorded in the state and logged: nothing
  * is dropped silently. */
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/capability.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -31,10 +35,31 @@ static bool initial_user_ns(void)
 	return a == 0 && b == 0 && c == 4294967295UL;
 }
 
+static bool has_sys_admin(void)
+{
+	cap_t c = cap_get_proc();
+	cap_flag_value_t v = CAP_CLEAR;
+
+	if (c != NULL) {
+		cap_get_flag(c, CAP_SYS_ADMIN, CAP_EFFECTIVE, &v);
+		cap_free(c);
+	}
+	return v == CAP_SET;
+}
+
+/* Without CAP_SYS_ADMIN we can make no mount namespace of our own, but we
+ * can make a user namespace and hold every capability inside it. */
+static bool needs_own_userns(void)
+{
+	return geteuid() != 0 || !has_sys_admin();
+}
+
+/* Restricted: what an unprivileged container, a pod or a rootless session
+ * looks like from inside.  Marker files such as /.dockerenv say nothing:
+ * a privileged container is a normal host for us, and some VMs carry one. */
 bool oc_policy_restricted_host(void)
 {
-	return geteuid() != 0 || !initial_user_ns() || access("/run/.containerenv", F_OK) == 0 ||
-	       access("/.dockerenv", F_OK) == 0;
+	return geteuid() != 0 || !initial_user_ns() || !has_sys_admin();
 }
 
 int oc_policy_resolve(struct oc_ctx *ctx, oc_error_t *err)
@@ -104,7 +129,9 @@ int oc_probe_refused_ns(int flags)
 
 		if (!(flags & bit))
 			continue;
-		pid = (pid_t) syscall(SYS_clone, (unsigned long) bit | SIGCHLD, NULL, NULL, NULL, 0);
+		/* ocichroot would make a user namespace first */
+		pid = (pid_t) syscall(SYS_clone, (unsigned long) bit | (needs_own_userns() ? CLONE_NEWUSER : 0) | SIGCHLD,
+				      NULL, NULL, NULL, 0);
 		if (pid == 0)
 			_exit(0);
 		if (pid < 0) {
@@ -117,14 +144,15 @@ int oc_probe_refused_ns(int flags)
 	return refused;
 }
 
-/* Not root and no user namespace asked: one with the caller's ids mapped
- * to root, the only one an unprivileged process may make on its own. */
+/* Not root (or root without CAP_SYS_ADMIN, as in an unprivileged
+ * container) and no user namespace asked: one with the caller's ids mapped
+ * to root, the only one such a process may make on its own. */
 int oc_rootless_userns(struct oc_ctx *ctx, oc_error_t *err)
 {
 	struct oc_spec *spec = ctx->spec;
 	struct oc_spec_linux *l;
 
-	if (geteuid() == 0 || oc_spec_find_namespace(spec, OC_NS_USER) != NULL)
+	if (!needs_own_userns() || oc_spec_find_namespace(spec, OC_NS_USER) != NULL)
 		return 0;
 	if (spec->linux == NULL)
 		spec->linux = oc_xcalloc(1, sizeof *spec->linux);
@@ -138,8 +166,106 @@ int oc_rootless_userns(struct oc_ctx *ctx, oc_error_t *err)
 	*l->uid_mappings = (struct oc_spec_idmap){.container_id = 0, .host_id = geteuid(), .size = 1};
 	*l->gid_mappings = (struct oc_spec_idmap){.container_id = 0, .host_id = getegid(), .size = 1};
 	l->n_uid_mappings = l->n_gid_mappings = 1;
-	oc_ctx_degrade(ctx, "not root: a user namespace of our own maps uid %u and gid %u to root", geteuid(),
-		       getegid());
+	oc_ctx_degrade(ctx, "%s: a user namespace of our own maps uid %u and gid %u to root",
+		       geteuid() ? "not root" : "no CAP_SYS_ADMIN", geteuid(), getegid());
 	(void) err;
 	return 0;
+}
+
+/* ---- what this host would need (for `features`) --------------------------- */
+
+/* Run fn in a child made with the given namespaces, inside a private
+ * scratch directory; true when fn succeeded. */
+static bool try_in_child(int flags, bool (*fn)(const char *dir))
+{
+	char dir[] = "/tmp/ocichroot-probe-XXXXXX";
+	pid_t pid;
+	int st = 0;
+
+	if (mkdtemp(dir) == NULL)
+		return false;
+	/* ocichroot would make a user namespace first */
+	if (needs_own_userns())
+		flags |= CLONE_NEWUSER;
+	pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid == 0) {
+		/* nothing of the probe may propagate to the host */
+		if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+			_exit(2);
+		_exit(fn(dir) ? 0 : 1);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	rmdir(dir);
+	return pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static bool probe_proc(const char *dir)
+{
+	return mount("proc", dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0;
+}
+
+static bool probe_sysfs(const char *dir)
+{
+	return mount("sysfs", dir, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0;
+}
+
+static bool probe_tmpfs(const char *dir)
+{
+	return mount("tmpfs", dir, "tmpfs", 0, "size=64k") == 0;
+}
+
+static bool probe_mknod(const char *dir)
+{
+	char p[PATH_MAX];
+
+	if (!probe_tmpfs(dir))
+		return false;
+	snprintf(p, sizeof p, "%s/null", dir);
+	return mknod(p, S_IFCHR | 0666, makedev(1, 3)) == 0;
+}
+
+char *oc_probe_host_steps(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int refused = oc_probe_refused_ns(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
+					  CLONE_NEWCGROUP | CLONE_NEWTIME);
+	bool sep = false;
+
+	if (f == NULL)
+		abort();
+#define STEP(...)                                  \
+	do {                                       \
+		fprintf(f, "%s", sep ? "; " : ""); \
+		fprintf(f, __VA_ARGS__);           \
+		sep = true;                        \
+	} while (0)
+	if (refused & CLONE_NEWNS) {
+		STEP("no mount namespace: containers cannot run here");
+	} else {
+		for (int t = 0; t < OC_NS__MAX; t++)
+			if (t != OC_NS_MOUNT && t != OC_NS_USER && (refused & oc_ns_clone_flag(t)))
+				STEP("the host's %s namespace", oc_ns_type_name(t));
+		if (!try_in_child(CLONE_NEWNS | (refused & CLONE_NEWPID ? 0 : CLONE_NEWPID), probe_proc))
+			STEP("the host's /proc bound read-only");
+		if (!try_in_child(CLONE_NEWNS | (refused & CLONE_NEWNET ? 0 : CLONE_NEWNET), probe_sysfs))
+			STEP("the host's /sys bound read-only");
+		if (!try_in_child(CLONE_NEWNS, probe_tmpfs))
+			STEP("the host's /dev bound read-only");
+		else if (!try_in_child(CLONE_NEWNS, probe_mknod))
+			STEP("device nodes bound from the host's /dev");
+	}
+	if (access("/sys/fs/cgroup", W_OK) < 0 && access("/sys/fs/cgroup/unified", W_OK) < 0 &&
+	    access("/sys/fs/cgroup/memory", W_OK) < 0)
+		STEP("no cgroup");
+#undef STEP
+	fclose(f);
+	if (len == 0) {
+		free(buf);
+		return oc_xstrdup("none");
+	}
+	return buf;
 }

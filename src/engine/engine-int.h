@@ -144,6 +144,9 @@ int oc_ctx_fallback(struct oc_ctx *ctx, oc_error_t *err, const char *step, ...)
 	__attribute__((format(printf, 3, 4)));
 int oc_probe_refused_ns(int flags);
 int oc_rootless_userns(struct oc_ctx *ctx, oc_error_t *err);
+/* The steps of the ladder this host would make best-effort take, "; "
+ * joined, or "none". Forks probes; for `features` only. */
+char *oc_probe_host_steps(void);
 
 void oc_ctx_degrade(struct oc_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

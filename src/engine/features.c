@@ -99,6 +99,11 @@ char *oc_engine_features(void)
 	oc_json_gen_kstr(g, "org.opencontainers.runc.checkpoint.enabled", "false");
 	oc_json_gen_kstr(g, "run.ocichroot.version", OC_VERSION);
 	oc_json_gen_kstr(g, "run.ocichroot.commit", OC_COMMIT);
+	oc_json_gen_kstr(g, "run.ocichroot.policy.default", oc_policy_restricted_host() ? "best-effort" : "strict");
+	{
+		cleanup_free char *steps = oc_probe_host_steps();
+		oc_json_gen_kstr(g, "run.ocichroot.degradation", steps);
+	}
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 	return oc_json_gen_finish(g);

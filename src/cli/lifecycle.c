@@ -28,7 +28,7 @@ static int create_or_run(const struct oc_runtime *rt, int argc, char **argv, boo
 		{"pid-file", 0, OC_OPT_STRING, &o.pid_file, "specify the file to write the process id to", NULL},
 		{"no-pivot", 0, OC_OPT_BOOL, &o.no_pivot, "do not use pivot root to jail process inside rootfs (chroot)", NULL},
 		{"no-new-keyring", 0, OC_OPT_BOOL, &o.no_new_keyring, "do not create a new session keyring for the container", NULL},
-		{"preserve-fds", 0, OC_OPT_INT, &o.preserve_fds, "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)", NULL},
+		{"preserve-fds", 0, OC_OPT_INT, &o.preserve_fds, "pass N additional file descriptors to the container (stdio + N in total)", NULL},
 		{"detach", 'd', OC_OPT_BOOL, &o.detach, "detach from the container's process", NULL},
 		{"keep", 0, OC_OPT_BOOL, &o.keep, "do not delete the container after it exits", NULL},
 		HELP_OPT(&show_help),

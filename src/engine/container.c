@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -342,7 +343,7 @@ void oc_kill_and_reap(pid_t pid)
 		;
 }
 
-int oc_sync_parent_loop(struct oc_ctx *ctx, pid_t pid, int *pty_master, bool eof_ok, oc_error_t *err)
+int oc_sync_parent_loop(struct oc_ctx *ctx, pid_t *pid, int *pty_master, bool eof_ok, oc_error_t *err)
 {
 	for (;;) {
 		struct oc_sync_msg m;
@@ -356,7 +357,7 @@ int oc_sync_parent_loop(struct oc_ctx *ctx, pid_t pid, int *pty_master, bool eof
 				oc_error_clear(err);
 				return 1;
 			}
-			if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status))
+			if (waitpid(*pid, &status, 0) == *pid && WIFSIGNALED(status))
 				oc_error_prefix(err, "killed by signal %d", WTERMSIG(status));
 			return -1;
 		}
@@ -375,15 +376,27 @@ int oc_sync_parent_loop(struct oc_ctx *ctx, pid_t pid, int *pty_master, bool eof
 			oc_ctx_degrade(ctx, "%s", m.text);
 			break;
 		case OC_SYNC_HOOKS:
-			if (run_runtime_hooks(ctx, pid, err) < 0)
+			if (run_runtime_hooks(ctx, *pid, err) < 0)
 				return -1;
 			break;
 		case OC_SYNC_SECCOMP_FD:
 			if (fd < 0)
 				return oc_error_set(err, EPROTO, "seccomp message without a descriptor");
-			if (pass_notify_fd(ctx, pid, fd, err) < 0)
+			if (pass_notify_fd(ctx, *pid, fd, err) < 0)
 				return -1;
 			break;
+		case OC_SYNC_PID: {
+			/* init forked itself into the pid namespace it made after
+			 * joining a user namespace: the real init, a child of ours
+			 * (CLONE_PARENT); the messenger has exited */
+			long np = strtol(m.text, NULL, 10);
+			if (np <= 0 || np > INT_MAX)
+				return oc_error_set(err, EPROTO, "bad pid from the container's init");
+			while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			*pid = (pid_t) np;
+			break;
+		}
 		case OC_SYNC_READY:
 			return 0;
 		case OC_SYNC_ERROR:
@@ -398,14 +411,14 @@ int oc_sync_parent_loop(struct oc_ctx *ctx, pid_t pid, int *pty_master, bool eof
 }
 
 /* After clone(): answer init until it is set up and waiting for start. */
-static int parent_sync(struct oc_ctx *ctx, pid_t pid, struct created *out, oc_error_t *err)
+static int parent_sync(struct oc_ctx *ctx, pid_t *pid, struct created *out, oc_error_t *err)
 {
 	/* init waits for GO: it must be in its cgroup before it does any
 	 * work that is accounted (mounts, forks), and a new user namespace
 	 * needs its maps before init can act as its root. */
-	if (ctx->new_userns && oc_ns_write_idmaps(ctx, pid, err) < 0)
+	if (ctx->new_userns && oc_ns_write_idmaps(ctx, *pid, err) < 0)
 		return -1;
-	if (ctx->cgroup != NULL && oc_cgroup_enter(ctx->cgroup, pid, err) < 0)
+	if (ctx->cgroup != NULL && oc_cgroup_enter(ctx->cgroup, *pid, err) < 0)
 		return -1;
 	if (oc_sync_send(ctx->sync_fd, OC_SYNC_GO, 0, NULL, -1, err) < 0)
 		return -1;
@@ -456,6 +469,14 @@ static int spawn_init(struct oc_ctx *ctx, pid_t *out, oc_error_t *err)
 	if (flags & CLONE_NEWCGROUP) {
 		flags &= ~CLONE_NEWCGROUP;
 		ctx->unshare_cgroupns = true;
+	}
+	/* Joining a user namespace by path: the new namespaces must be made
+	 * after it, by init, so that they are owned by it and init holds
+	 * capabilities over them (a new pid namespace then needs one more
+	 * fork, see stage_wait_runtime). */
+	if (ctx->join_userns) {
+		ctx->deferred_flags = flags & ~CLONE_NEWUSER;
+		flags = 0;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return oc_error_sys(err, "socketpair");
@@ -531,7 +552,7 @@ static int do_create(struct oc_ctx *ctx, struct created *out, oc_error_t *err)
 		goto fail;
 	if (spawn_init(ctx, &pid, err) < 0)
 		goto fail;
-	if (parent_sync(ctx, pid, out, err) < 0)
+	if (parent_sync(ctx, &pid, out, err) < 0)
 		goto fail;
 	close(ctx->sync_fd);
 	ctx->sync_fd = -1;
@@ -795,6 +816,20 @@ static int kill_all_in_pidns(pid_t init, int sig, oc_error_t *err)
 	return 0;
 }
 
+/* A v1-frozen task does not act on SIGKILL until thawed (v2 lets fatal
+ * signals through, the thaw is harmless there): without this, killing or
+ * force-deleting a paused container waits for ever, and runc thaws too. */
+static int thaw_after_kill(const struct oc_state *st)
+{
+	cleanup_cgroup struct oc_cgroup *cg = NULL;
+	oc_error_t e = OC_ERROR_INIT;
+
+	if (oc_container_cgroup(st, &cg, &e) == 0 && cg != NULL)
+		oc_cgroup_freeze(cg, false, &e);
+	oc_error_clear(&e);
+	return 0;
+}
+
 int oc_engine_kill(const struct oc_runtime *rt, const char *id, int sig, bool all, oc_error_t *err)
 {
 	cleanup_close int dirfd = -1, lockfd = -1, pidfd = -1;
@@ -813,12 +848,17 @@ int oc_engine_kill(const struct oc_runtime *rt, const char *id, int sig, bool al
 
 		if (oc_container_cgroup(st, &cg, err) < 0)
 			return -1;
-		if (cg != NULL)
-			return oc_cgroup_signal_all(cg, sig, err);
+		if (cg != NULL) {
+			if (oc_cgroup_signal_all(cg, sig, err) < 0)
+				return -1;
+			return sig == SIGKILL && s == OC_STATUS_PAUSED ? thaw_after_kill(st) : 0;
+		}
 		if (kill_all_in_pidns(st->pid, sig, err) < 0)
 			return -1;
 	}
-	return pidfd_signal(pidfd, sig, err);
+	if (pidfd_signal(pidfd, sig, err) < 0)
+		return -1;
+	return sig == SIGKILL && s == OC_STATUS_PAUSED ? thaw_after_kill(st) : 0;
 }
 
 /* ---- delete -------------------------------------------------------------------- */
@@ -830,7 +870,10 @@ static int destroy(int rootfd, const char *id, struct oc_state *st, bool kill_fi
 		oc_error_t e2 = OC_ERROR_INIT;
 
 		if (oc_pidfd_open_checked(st->pid, st->pid_start, &pidfd, &e2) == 0) {
-			if (pidfd_signal(pidfd, SIGKILL, err) < 0 || pidfd_wait_exit(pidfd, 10000, err) < 0)
+			if (pidfd_signal(pidfd, SIGKILL, err) < 0)
+				return -1;
+			thaw_after_kill(st);
+			if (pidfd_wait_exit(pidfd, 10000, err) < 0)
 				return -1;
 		}
 		oc_error_clear(&e2);

@@ -36,6 +36,8 @@ struct oc_ctx {
 	struct oc_state *state;	    /* what create will save; hooks get it */
 	struct oc_cgroup *cgroup;   /* NULL: none (disabled, or rootless) */
 	bool unshare_cgroupns;	    /* init makes its cgroup namespace after GO */
+	int deferred_flags;	    /* CLONE_NEW* init makes after joining a
+				     * user namespace by path */
 	char **degraded; /* fallbacks taken, for the state's annotation */
 	size_t n_degraded;
 };
@@ -51,6 +53,8 @@ enum oc_sync_type {
 	OC_SYNC_HOOKS,	       /* child -> parent: mounts done, run prestart and
 				* createRuntime hooks, answer GO */
 	OC_SYNC_SECCOMP_FD,    /* child -> parent: seccomp notify fd (attached) */
+	OC_SYNC_PID,	       /* child -> parent: the real init's pid (text),
+				* after a fork into a pid namespace */
 };
 
 #define OC_SYNC_MAX_TEXT 4000
@@ -120,7 +124,7 @@ int oc_wait_foreground(pid_t pid, int master, int *exit_status, oc_error_t *err)
  * the console socket (or keep it in *pty_master), record NOTEs, and stop at
  * READY (returns 0), ERROR (returns -1) or, when eof_ok, at EOF (returns 1:
  * the child exec'd; its CLOEXEC end closed). */
-int oc_sync_parent_loop(struct oc_ctx *ctx, pid_t pid, int *pty_master, bool eof_ok, oc_error_t *err);
+int oc_sync_parent_loop(struct oc_ctx *ctx, pid_t *pid, int *pty_master, bool eof_ok, oc_error_t *err);
 
 /* Shared by the verbs (container.c) */
 struct oc_state;

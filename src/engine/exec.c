@@ -380,7 +380,7 @@ int oc_engine_exec(const struct oc_runtime *rt, const struct oc_exec_opts *o, in
 		goto out_mask;
 	}
 	if (join_cgroup(st, o->cgroup, pid, err) < 0 || oc_sync_send(ctx.sync_fd, OC_SYNC_GO, 0, NULL, -1, err) < 0 ||
-	    oc_sync_parent_loop(&ctx, pid, &pty_master, true, err) < 0) {
+	    oc_sync_parent_loop(&ctx, &pid, &pty_master, true, err) < 0) {
 		oc_kill_and_reap(pid);
 		goto out_mask;
 	}

@@ -78,6 +78,34 @@ static int stage_hygiene(struct init_state *s, oc_error_t *err)
 	return 0;
 }
 
+/* After joining a user namespace by path: the namespaces the config asks
+ * to be new are made now, owned by it.  A new pid namespace applies to
+ * children only, so init forks once more, as a sibling (CLONE_PARENT): the
+ * runtime's child, pid 1 of the new namespace.  The messenger reports its
+ * pid and exits. */
+static int make_deferred_namespaces(struct oc_ctx *ctx, oc_error_t *err)
+{
+	int flags = ctx->deferred_flags;
+	pid_t pid;
+	char text[32];
+
+	if (unshare(flags & ~CLONE_NEWPID) < 0)
+		return oc_error_sys(err, "create the container's namespaces in the joined user namespace");
+	if (!(flags & CLONE_NEWPID))
+		return 0;
+	if (unshare(CLONE_NEWPID) < 0)
+		return oc_error_sys(err, "create a pid namespace in the joined user namespace");
+	pid = (pid_t) syscall(SYS_clone, (unsigned long) CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0)
+		return oc_error_sys(err, "fork into the new pid namespace");
+	if (pid == 0) /* the real init goes on; death signals are not inherited */
+		return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ? oc_error_sys(err, "prctl(PR_SET_PDEATHSIG)") : 0;
+	snprintf(text, sizeof text, "%d", pid);
+	if (oc_sync_send(ctx->sync_fd, OC_SYNC_PID, 0, text, -1, err) < 0)
+		return -1;
+	_exit(0);
+}
+
 static int stage_wait_runtime(struct init_state *s, oc_error_t *err)
 {
 	struct oc_ctx *ctx = s->ctx;
@@ -100,6 +128,8 @@ static int stage_wait_runtime(struct init_state *s, oc_error_t *err)
 		if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
 			return oc_error_sys(err, "setresuid(0)");
 	}
+	if (ctx->deferred_flags != 0 && make_deferred_namespaces(ctx, err) < 0)
+		return -1;
 	/* now in the container's cgroup, and in the user namespace that is
 	 * to own the new cgroup namespace */
 	if (ctx->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {

@@ -651,6 +651,13 @@ int oc_mounts_setup(struct oc_ctx *ctx, int *rootfd, oc_error_t *err)
 			return -1;
 	if (setup_dev(ctx, fd, err) < 0)
 		return -1;
+	/* A cwd missing from the image is created, as runc does, inside the
+	 * rootfs like every other path. */
+	if (spec->process->cwd != NULL) {
+		cleanup_close int cwd = -1;
+		if (oc_fs_mkdir_p_in_root(fd, spec->process->cwd, 0755, &cwd, err) < 0)
+			return oc_error_prefix(err, "create cwd `%s`", spec->process->cwd);
+	}
 	if (pflags & MS_SHARED) {
 		char p[32];
 		FDPATH(p, fd);
@@ -775,12 +782,7 @@ int oc_mounts_finalize(struct oc_ctx *ctx, oc_error_t *err)
 	if (rootfd < 0)
 		return oc_error_sys(err, "open `/`");
 	if (l != NULL) {
-		for (size_t i = 0; i < l->n_masked_paths; i++)
-			if (mask_path(rootfd, l->masked_paths[i], err) < 0)
-				return -1;
-		for (size_t i = 0; i < l->n_readonly_paths; i++)
-			if (readonly_path(rootfd, l->readonly_paths[i], err) < 0)
-				return -1;
+		/* sysctls first: readonlyPaths may make /proc/sys read-only */
 		for (size_t i = 0; i < l->n_sysctl; i++) {
 			if (!sysctl_ns_ours(ctx, l->sysctl_keys[i])) {
 				/* the namespace was dropped by the policy: the
@@ -793,6 +795,12 @@ int oc_mounts_finalize(struct oc_ctx *ctx, oc_error_t *err)
 			if (write_sysctl(l->sysctl_keys[i], l->sysctl_values[i], err) < 0)
 				return -1;
 		}
+		for (size_t i = 0; i < l->n_masked_paths; i++)
+			if (mask_path(rootfd, l->masked_paths[i], err) < 0)
+				return -1;
+		for (size_t i = 0; i < l->n_readonly_paths; i++)
+			if (readonly_path(rootfd, l->readonly_paths[i], err) < 0)
+				return -1;
 	}
 	if (spec->root->readonly) {
 		unsigned long keep = locked_flags("/");

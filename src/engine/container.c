@@ -127,6 +127,25 @@ void oc_ctx_release(struct oc_ctx *ctx)
 	free(ctx->degraded);
 }
 
+/* The classic chroot escape: chroot(2) does not move the root of the
+ * mount namespace, so a process with CAP_SYS_CHROOT can chroot into a
+ * subdirectory and climb out with "..".  pivot_root (the default) leaves
+ * nothing above the new root; --no-pivot does, so say so. */
+static void warn_chroot_escape(const struct oc_ctx *ctx)
+{
+	const struct oc_spec_capabilities *c = ctx->spec->process->capabilities;
+	bool has = c == NULL; /* no capabilities object: nothing is dropped */
+
+	if (!ctx->opts->no_pivot)
+		return;
+	for (size_t i = 0; c != NULL && i < c->n_bounding; i++)
+		if (strcmp(c->bounding[i], "CAP_SYS_CHROOT") == 0)
+			has = true;
+	if (has)
+		oc_warn("--no-pivot with CAP_SYS_CHROOT in the bounding set: a process of the container can "
+			"escape the chroot; see ocichroot(8)");
+}
+
 /* Everything that can be checked is checked here, before the first side
  * effect: a bad config, bundle or option leaves nothing behind. */
 static int ctx_load(struct oc_ctx *ctx, const struct oc_runtime *rt, const struct oc_create_opts *o,
@@ -176,6 +195,7 @@ static int ctx_load(struct oc_ctx *ctx, const struct oc_runtime *rt, const struc
 		return oc_error_prefix(err, "%s", config);
 	if (oc_seccomp_prepare(ctx->spec->linux ? ctx->spec->linux->seccomp : NULL, &ctx->seccomp, err) < 0)
 		return oc_error_prefix(err, "%s: linux.seccomp", config);
+	warn_chroot_escape(ctx);
 	return oc_ns_prepare(ctx, err);
 }
 

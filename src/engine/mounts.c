@@ -5,6 +5,7 @@
  * src/engine/fs.c and mounted onto its descriptor (/proc/self/fd/N), so a
  * symlink the image planted can never send a mount to a host path
  * (CVE-2021-30465 class); the inode is checked again after each bind. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -22,6 +23,7 @@
 #include "ocichroot/common.h"
 #include "ocichroot/fs.h"
 #include "ocichroot/log.h"
+#include "ocichroot/lsm.h"
 #include "ocichroot/mountopt.h"
 
 #define FDPATH(buf, fd) snprintf((buf), sizeof(buf), "/proc/self/fd/%d", (fd))
@@ -383,10 +385,109 @@ static int devpts_without_ids(const struct oc_spec_mount *m, const char *dp, uns
 	return -1;
 }
 
+/* linux.mountLabel goes to the filesystems that take a context= option;
+ * *data is NULL when there is nothing to add. */
+static int with_mount_label(struct oc_ctx *ctx, const struct oc_spec_mount *m, const struct oc_mount_opts *o,
+			    char **data, oc_error_t *err)
+{
+	static const char *const labelled[] = {"tmpfs", "mqueue", "devpts", "shm"};
+	const char *label = ctx->spec->linux ? ctx->spec->linux->mount_label : NULL;
+	cleanup_free char *opt = NULL;
+	bool takes = false;
+
+	*data = NULL;
+	for (size_t i = 0; i < OC_ARRAY_SIZE(labelled); i++)
+		takes |= strcmp(m->type, labelled[i]) == 0;
+	if (!takes || label == NULL || *label == '\0')
+		return 0;
+	if (oc_lsm_mount_label_option(label, &opt, err) < 0)
+		return -1;
+	if (opt != NULL)
+		*data = o->data ? oc_xasprintf("%s,%s", o->data, opt) : steal_pointer(&opt);
+	return 0;
+}
+
+/* Copy one directory tree into another, keeping modes, owners and times
+ * as far as the target filesystem allows; nothing is followed. */
+static int copy_tree(int from, int to, const char *what, oc_error_t *err)
+{
+	cleanup_dir DIR *d = fdopendir(dup(from));
+	struct dirent *e;
+
+	if (d == NULL)
+		return oc_error_sys(err, "tmpcopyup `%s`: read", what);
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (fstatat(from, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return oc_error_sys(err, "tmpcopyup `%s/%s`", what, e->d_name);
+		if (S_ISDIR(st.st_mode)) {
+			cleanup_close int sf = -1, df = -1;
+			if (mkdirat(to, e->d_name, st.st_mode & 07777) < 0 && errno != EEXIST)
+				return oc_error_sys(err, "tmpcopyup mkdir `%s/%s`", what, e->d_name);
+			sf = openat(from, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			df = openat(to, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sf < 0 || df < 0 || copy_tree(sf, df, what, err) < 0)
+				return err->msg ? -1 : oc_error_sys(err, "tmpcopyup `%s/%s`", what, e->d_name);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t n = readlinkat(from, e->d_name, target, sizeof target - 1);
+			if (n < 0)
+				return oc_error_sys(err, "tmpcopyup readlink `%s/%s`", what, e->d_name);
+			target[n] = '\0';
+			if (symlinkat(target, to, e->d_name) < 0)
+				return oc_error_sys(err, "tmpcopyup symlink `%s/%s`", what, e->d_name);
+		} else if (S_ISREG(st.st_mode)) {
+			cleanup_close int sf = openat(from, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			cleanup_close int df = openat(to, e->d_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+						      st.st_mode & 07777);
+			char buf[65536];
+			ssize_t r;
+			if (sf < 0 || df < 0)
+				return oc_error_sys(err, "tmpcopyup `%s/%s`", what, e->d_name);
+			while ((r = read(sf, buf, sizeof buf)) > 0)
+				if (write(df, buf, (size_t) r) != r)
+					return oc_error_sys(err, "tmpcopyup write `%s/%s`", what, e->d_name);
+			if (r < 0)
+				return oc_error_sys(err, "tmpcopyup read `%s/%s`", what, e->d_name);
+		} else {
+			if (mknodat(to, e->d_name, st.st_mode, st.st_rdev) < 0)
+				return oc_error_sys(err, "tmpcopyup mknod `%s/%s`", what, e->d_name);
+		}
+		fchownat(to, e->d_name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
+		if (!S_ISLNK(st.st_mode))
+			fchmodat(to, e->d_name, st.st_mode & 07777, 0);
+	}
+	return 0;
+}
+
+/* tmpcopyup: the new tmpfs starts with what the image had there. */
+static int copy_up(int below, int mnt, const char *dest, oc_error_t *err)
+{
+	char bp[32], mp[32];
+	cleanup_close int from = -1, to = -1;
+	struct stat st;
+
+	FDPATH(bp, below);
+	FDPATH(mp, mnt);
+	from = open(bp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	to = open(mp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (from < 0 || to < 0)
+		return oc_error_sys(err, "tmpcopyup `%s`", dest);
+	if (fstat(from, &st) == 0) {
+		fchown(to, st.st_uid, st.st_gid);
+		fchmod(to, st.st_mode & 07777);
+	}
+	return copy_tree(from, to, dest, err);
+}
+
 static int mount_fs(struct oc_ctx *ctx, int rootfd, const struct oc_spec_mount *m, const struct oc_mount_opts *o,
 		    oc_error_t *err)
 {
 	cleanup_close int dst = -1, mnt = -1;
+	cleanup_free char *data = NULL;
 	char dp[32];
 	unsigned long flags = o->flags & ~(MS_BIND | MS_REC);
 
@@ -395,14 +496,19 @@ static int mount_fs(struct oc_ctx *ctx, int rootfd, const struct oc_spec_mount *
 	if (oc_fs_mkdir_p_in_root(rootfd, m->destination, 0755, &dst, err) < 0)
 		return oc_error_prefix(err, "mount `%s` to `%s`", m->source ? m->source : m->type, m->destination);
 	FDPATH(dp, dst);
-	if (mount(m->source ? m->source : m->type, dp, m->type, flags, o->data) < 0 &&
-	    devpts_without_ids(m, dp, flags, o->data) < 0) {
+	if (with_mount_label(ctx, m, o, &data, err) < 0)
+		return -1;
+	if (mount(m->source ? m->source : m->type, dp, m->type, flags, data ? data : o->data) < 0 &&
+	    devpts_without_ids(m, dp, flags, data ? data : o->data) < 0) {
 		oc_error_sys(err, "mount `%s` to `%s`", m->source ? m->source : m->type, m->destination);
 		return mount_fallback(ctx, rootfd, dst, m, o, err);
 	}
-	if (o->n_propagation == 0 && o->attr_set == 0 && o->attr_clr == 0)
+	if (o->n_propagation == 0 && o->attr_set == 0 && o->attr_clr == 0 && !o->tmpcopyup)
 		return 0;
 	if (oc_fs_open_in_root(rootfd, m->destination, O_PATH | O_CLOEXEC, 0, &mnt, err) < 0)
+		return -1;
+	/* dst was opened before the mount: it still is the directory below */
+	if (o->tmpcopyup && copy_up(dst, mnt, m->destination, err) < 0)
 		return -1;
 	if (oc_mountopt_mount_setattr(mnt, o, err) < 0)
 		return oc_error_prefix(err, "mount `%s`", m->destination);

@@ -109,6 +109,8 @@ static int pass_notify_fd(struct oc_ctx *ctx, pid_t pid, int fd, oc_error_t *err
 
 void oc_ctx_release(struct oc_ctx *ctx)
 {
+	if (ctx->spec != NULL)
+		oc_idmap_release(ctx);
 	oc_cgroup_free(ctx->cgroup);
 	oc_seccomp_free(ctx->seccomp);
 	if (ctx->procfd >= 0)
@@ -568,7 +570,7 @@ static int do_create(struct oc_ctx *ctx, struct created *out, oc_error_t *err)
 		oc_error_sys(err, "create exec fifo");
 		goto fail;
 	}
-	if (setup_cgroup(ctx, st, err) < 0)
+	if (setup_cgroup(ctx, st, err) < 0 || oc_idmap_prepare(ctx, err) < 0)
 		goto fail;
 	if (spawn_init(ctx, &pid, err) < 0)
 		goto fail;

@@ -90,7 +90,7 @@ char *oc_engine_features(void)
 	yajl_gen_map_open(g);
 	gen_key(g, "idmap");
 	yajl_gen_map_open(g);
-	oc_json_gen_kbool(g, "enabled", false);
+	oc_json_gen_kbool(g, "enabled", true);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);

@@ -118,8 +118,13 @@ static int mount_bind(struct oc_ctx *ctx, int rootfd, const struct oc_spec_mount
 	}
 	FDPATH(sp, src);
 	FDPATH(dp, dst);
-	if (mount(sp, dp, NULL, MS_BIND | (o->rbind ? MS_REC : 0), NULL) < 0)
+	if (o->idmap) {
+		if (oc_idmap_mount(ctx->idmap_fds[m - ctx->spec->mounts], src, dst, o->ridmap || o->rbind,
+				   m->destination, err) < 0)
+			return -1;
+	} else if (mount(sp, dp, NULL, MS_BIND | (o->rbind ? MS_REC : 0), NULL) < 0) {
 		return oc_error_sys(err, "mount `%s` to `%s`", m->source, m->destination);
+	}
 	/* Re-open the destination and check that what is there now is the
 	 * source: a swap of a path component between our resolution and the
 	 * mount would show here. */

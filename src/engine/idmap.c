@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Idmapped bind mounts (mount options idmap/ridmap with the mount's
+ * uidMappings/gidMappings).  The user namespace that carries a mount's map
+ * is made by the runtime, before clone, because its map names host ids
+ * that init (maybe in a user namespace of the container's) could not
+ * write; init inherits the namespace descriptors and attaches them to a
+ * detached copy of the source tree with mount_setattr(MOUNT_ATTR_IDMAP). */
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/mount.h>
+
+#include "engine-int.h"
+#include "ocichroot/common.h"
+#include "ocichroot/mountopt.h"
+
+#ifndef MOUNT_ATTR_IDMAP
+#define MOUNT_ATTR_IDMAP 0x00100000
+#endif
+
+struct idmap_attr {
+	uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+static bool wants_idmap(const struct oc_spec_mount *m)
+{
+	for (size_t i = 0; i < m->n_options; i++)
+		if (strcmp(m->options[i], "idmap") == 0 || strcmp(m->options[i], "ridmap") == 0)
+			return true;
+	return false;
+}
+
+static int write_map(pid_t pid, const char *file, const struct oc_spec_idmap *m, size_t n, oc_error_t *err)
+{
+	char path[64], buf[4096];
+	size_t len = 0;
+	cleanup_close int fd = -1;
+
+	for (size_t i = 0; i < n && len < sizeof buf - 40; i++)
+		len += (size_t) snprintf(buf + len, sizeof buf - len, "%u %u %u\n", m[i].container_id, m[i].host_id,
+					 m[i].size);
+	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, len) != (ssize_t) len)
+		return oc_error_sys(err, "write `%s` for an idmapped mount", path);
+	return 0;
+}
+
+/* A user namespace with the given maps, held by a descriptor: a child is
+ * made in it only long enough to write its maps and open it. */
+static int make_userns(const struct oc_spec_mount *m, int *out, oc_error_t *err)
+{
+	char path[64];
+	int ret = -1, fd;
+	pid_t pid = (pid_t) syscall(SYS_clone, (unsigned long) CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
+
+	if (pid == 0) {
+		/* wait to be killed; never runs anything */
+		for (;;)
+			pause();
+	}
+	if (pid < 0)
+		return oc_error_sys(err, "create a user namespace for the idmapped mount `%s`", m->destination);
+	if (write_map(pid, "uid_map", m->uid_mappings, m->n_uid_mappings, err) == 0 &&
+	    write_map(pid, "gid_map", m->gid_mappings, m->n_gid_mappings, err) == 0) {
+		snprintf(path, sizeof path, "/proc/%d/ns/user", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			oc_error_sys(err, "open `%s`", path);
+		else {
+			*out = fd;
+			ret = 0;
+		}
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return ret;
+}
+
+int oc_idmap_prepare(struct oc_ctx *ctx, oc_error_t *err)
+{
+	const struct oc_spec *spec = ctx->spec;
+
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct oc_spec_mount *m = &spec->mounts[i];
+
+		if (!wants_idmap(m))
+			continue;
+		if (m->n_uid_mappings == 0 || m->n_gid_mappings == 0)
+			return oc_error_set(err, 0, "mounts[%zu] (`%s`): idmap needs uidMappings and gidMappings", i,
+					    m->destination);
+		if (ctx->idmap_fds == NULL) {
+			ctx->idmap_fds = oc_xcalloc(spec->n_mounts, sizeof(int));
+			for (size_t k = 0; k < spec->n_mounts; k++)
+				ctx->idmap_fds[k] = -1;
+		}
+		if (make_userns(m, &ctx->idmap_fds[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void oc_idmap_release(struct oc_ctx *ctx)
+{
+	for (size_t i = 0; ctx->idmap_fds != NULL && i < ctx->spec->n_mounts; i++)
+		if (ctx->idmap_fds[i] >= 0)
+			close(ctx->idmap_fds[i]);
+	free(ctx->idmap_fds);
+	ctx->idmap_fds = NULL;
+}
+
+int oc_idmap_mount(int usernsfd, int src, int dst, bool recursive, const char *dest, oc_error_t *err)
+{
+	cleanup_close int tree = -1;
+	struct idmap_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) usernsfd};
+
+	tree = (int) syscall(SYS_open_tree, src, "",
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		return oc_error_sys(err, "idmapped mount `%s`: open_tree", dest);
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+		    sizeof attr) < 0)
+		return oc_error_sys(err, "idmapped mount `%s`: the source's filesystem cannot be idmapped", dest);
+	/* onto the destination's descriptor, never a path */
+	if (syscall(SYS_move_mount, tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return oc_error_sys(err, "idmapped mount `%s`: move_mount", dest);
+	return 0;
+}

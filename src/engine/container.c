@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -356,6 +357,18 @@ struct created {
 	int pty_master; /* foreground run with a terminal and no console socket */
 };
 
+/* CVE-2019-5736: a container process that can see a runtime process (a
+ * container sharing the host's pid namespace sees `ocichroot run` waiting)
+ * could open /proc/PID/exe and later write the ocichroot binary through
+ * it.  A non-dumpable process's /proc/PID/exe is closed to everyone
+ * without CAP_SYS_PTRACE; init and exec'd processes are made so too until
+ * their execve.  The runtime never re-executes itself, so there is no
+ * other window. */
+void oc_runtime_harden(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 void oc_kill_and_reap(pid_t pid)
 {
 	if (pid <= 0)
@@ -620,6 +633,7 @@ int oc_engine_create(const struct oc_runtime *rt, const struct oc_create_opts *o
 
 	/* Blocked across clone() so that no signal runs our handlers in the
 	 * child; init restores a clean mask before execve. */
+	oc_runtime_harden();
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
 	ret = ctx_load(&ctx, rt, o, err);
@@ -1084,6 +1098,7 @@ int oc_engine_run(const struct oc_runtime *rt, const struct oc_create_opts *o, i
 	int ret;
 
 	*exit_status = 0;
+	oc_runtime_harden();
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
 	ret = ctx_load(&ctx, rt, o, err);

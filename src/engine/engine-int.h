@@ -139,6 +139,8 @@ int oc_container_open(const struct oc_runtime *rt, const char *id, int *dirfd, i
 		      oc_error_t *err);
 int oc_pidfd_open_checked(pid_t pid, unsigned long long start, int *out, oc_error_t *err);
 void oc_kill_and_reap(pid_t pid);
+/* Make the runtime process non-dumpable (CVE-2019-5736). */
+void oc_runtime_harden(void);
 void oc_ctx_release(struct oc_ctx *ctx);
 /* The cgroup recorded in a container's state; NULL (and 0) when none. */
 int oc_container_cgroup(const struct oc_state *st, struct oc_cgroup **cg, oc_error_t *err);

@@ -309,6 +309,7 @@ int oc_engine_exec(const struct oc_runtime *rt, const struct oc_exec_opts *o, in
 	for (int i = 0; i < OC_NS__MAX; i++)
 		ctx.ns_fds[i] = -1;
 	*exit_status = 0;
+	oc_runtime_harden();
 	if (oc_container_open(rt, o->id, &dirfd, NULL, &st, err) < 0)
 		return -1;
 	if (check_status(o, dirfd, st, err) < 0)

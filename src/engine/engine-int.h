@@ -36,8 +36,8 @@ struct oc_ctx {
 	struct oc_state *state;	    /* what create will save; hooks get it */
 	struct oc_cgroup *cgroup;   /* NULL: none (disabled, or rootless) */
 	bool unshare_cgroupns;	    /* init makes its cgroup namespace after GO */
-	int *idmap_fds;		    /* per spec mount: the user namespace of an
-				     * idmapped mount, -1 for the others */
+	int *idmap_fds;		    /* per spec mount: the detached idmapped tree
+				     * of an idmapped mount, -1 for the others */
 	int deferred_flags;	    /* CLONE_NEW* init makes after joining a
 				     * user namespace by path */
 	char **degraded; /* fallbacks taken, for the state's annotation */
@@ -98,11 +98,11 @@ __attribute__((noreturn)) void oc_init_main(struct oc_ctx *ctx);
 /* ---- mounts and root ----------------------------------------------------- */
 
 int oc_mounts_setup(struct oc_ctx *ctx, int *rootfd, oc_error_t *err);
-/* idmap.c: the runtime makes the user namespaces of idmapped mounts before
- * clone; init attaches one to a detached copy of src and moves it on dst. */
+/* idmap.c: the runtime makes detached idmapped copies of the sources of
+ * idmapped mounts before clone; init moves each onto its destination. */
 int oc_idmap_prepare(struct oc_ctx *ctx, oc_error_t *err);
 void oc_idmap_release(struct oc_ctx *ctx);
-int oc_idmap_mount(int usernsfd, int src, int dst, bool recursive, const char *dest, oc_error_t *err);
+int oc_idmap_mount(int tree, int dst, const char *dest, oc_error_t *err);
 int oc_mounts_finalize(struct oc_ctx *ctx, oc_error_t *err); /* after the root switch */
 
 /* ---- process ------------------------------------------------------------- */

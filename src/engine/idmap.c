@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Idmapped bind mounts (mount options idmap/ridmap with the mount's
- * uidMappings/gidMappings).  The user namespace that carries a mount's map
- * is made by the runtime, before clone, because its map names host ids
- * that init (maybe in a user namespace of the container's) could not
- * write; init inherits the namespace descriptors and attaches them to a
- * detached copy of the source tree with mount_setattr(MOUNT_ATTR_IDMAP). */
+ * uidMappings/gidMappings).  The runtime makes them before clone: a user
+ * namespace carrying the map (its map names host ids, which init in a user
+ * namespace of the container's could not write) and a detached copy of the
+ * source with that map set (which takes CAP_SYS_ADMIN in the user
+ * namespace the source filesystem belongs to).  init inherits the
+ * detached tree and only moves it onto the destination. */
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -34,15 +36,24 @@ static bool wants_idmap(const struct oc_spec_mount *m)
 	return false;
 }
 
+/* Written as given, as runc and crun do: the kernel reads an idmapped
+ * mount's map as "filesystem id, id it shows as" (uid_map's inside and
+ * outside columns), so {containerID: 0, hostID: 100000} shows the image's
+ * root-owned files as kernel uid 100000, the root of a container whose
+ * user namespace maps 0 to 100000. */
 static int write_map(pid_t pid, const char *file, const struct oc_spec_idmap *m, size_t n, oc_error_t *err)
 {
-	char path[64], buf[4096];
+	char path[64];
+	cleanup_free char *buf = NULL;
 	size_t len = 0;
 	cleanup_close int fd = -1;
+	FILE *f = open_memstream(&buf, &len);
 
-	for (size_t i = 0; i < n && len < sizeof buf - 40; i++)
-		len += (size_t) snprintf(buf + len, sizeof buf - len, "%u %u %u\n", m[i].container_id, m[i].host_id,
-					 m[i].size);
+	if (f == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+	fclose(f);
 	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, buf, len) != (ssize_t) len)
@@ -65,6 +76,7 @@ static int make_userns(const struct oc_spec_mount *m, int *out, oc_error_t *err)
 	}
 	if (pid < 0)
 		return oc_error_sys(err, "create a user namespace for the idmapped mount `%s`", m->destination);
+
 	if (write_map(pid, "uid_map", m->uid_mappings, m->n_uid_mappings, err) == 0 &&
 	    write_map(pid, "gid_map", m->gid_mappings, m->n_gid_mappings, err) == 0) {
 		snprintf(path, sizeof path, "/proc/%d/ns/user", pid);
@@ -82,24 +94,54 @@ static int make_userns(const struct oc_spec_mount *m, int *out, oc_error_t *err)
 	return ret;
 }
 
+static bool recursive(const struct oc_spec_mount *m)
+{
+	for (size_t i = 0; i < m->n_options; i++)
+		if (strcmp(m->options[i], "ridmap") == 0 || strcmp(m->options[i], "rbind") == 0)
+			return true;
+	return false;
+}
+
+/* A detached, idmapped copy of the mount's source, made here in the
+ * runtime: setting an id map on a filesystem mounted in the host's user
+ * namespace takes CAP_SYS_ADMIN there, which init may not have. */
+static int make_tree(struct oc_ctx *ctx, const struct oc_spec_mount *m, int usernsfd, int *out, oc_error_t *err)
+{
+	cleanup_free char *src = m->source[0] == '/' ? oc_xstrdup(m->source)
+						     : oc_xasprintf("%s/%s", ctx->bundle, m->source);
+	struct idmap_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) usernsfd};
+	unsigned int rec = recursive(m) ? AT_RECURSIVE : 0;
+	int tree = (int) syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+
+	if (tree < 0)
+		return oc_error_sys(err, "idmapped mount `%s`: open_tree `%s`", m->destination, src);
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | rec, &attr, sizeof attr) < 0) {
+		close(tree);
+		return oc_error_sys(err, "idmapped mount `%s`: set the id map on `%s`", m->destination, src);
+	}
+	*out = tree;
+	return 0;
+}
+
 int oc_idmap_prepare(struct oc_ctx *ctx, oc_error_t *err)
 {
 	const struct oc_spec *spec = ctx->spec;
 
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct oc_spec_mount *m = &spec->mounts[i];
+		cleanup_close int userns = -1;
 
 		if (!wants_idmap(m))
 			continue;
-		if (m->n_uid_mappings == 0 || m->n_gid_mappings == 0)
-			return oc_error_set(err, 0, "mounts[%zu] (`%s`): idmap needs uidMappings and gidMappings", i,
-					    m->destination);
+		if (m->n_uid_mappings == 0 || m->n_gid_mappings == 0 || m->source == NULL)
+			return oc_error_set(err, 0, "mounts[%zu] (`%s`): idmap needs a source, uidMappings and gidMappings",
+					    i, m->destination);
 		if (ctx->idmap_fds == NULL) {
 			ctx->idmap_fds = oc_xcalloc(spec->n_mounts, sizeof(int));
 			for (size_t k = 0; k < spec->n_mounts; k++)
 				ctx->idmap_fds[k] = -1;
 		}
-		if (make_userns(m, &ctx->idmap_fds[i], err) < 0)
+		if (make_userns(m, &userns, err) < 0 || make_tree(ctx, m, userns, &ctx->idmap_fds[i], err) < 0)
 			return -1;
 	}
 	return 0;
@@ -114,18 +156,8 @@ void oc_idmap_release(struct oc_ctx *ctx)
 	ctx->idmap_fds = NULL;
 }
 
-int oc_idmap_mount(int usernsfd, int src, int dst, bool recursive, const char *dest, oc_error_t *err)
+int oc_idmap_mount(int tree, int dst, const char *dest, oc_error_t *err)
 {
-	cleanup_close int tree = -1;
-	struct idmap_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) usernsfd};
-
-	tree = (int) syscall(SYS_open_tree, src, "",
-			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0));
-	if (tree < 0)
-		return oc_error_sys(err, "idmapped mount `%s`: open_tree", dest);
-	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
-		    sizeof attr) < 0)
-		return oc_error_sys(err, "idmapped mount `%s`: the source's filesystem cannot be idmapped", dest);
 	/* onto the destination's descriptor, never a path */
 	if (syscall(SYS_move_mount, tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return oc_error_sys(err, "idmapped mount `%s`: move_mount", dest);

@@ -13,6 +13,8 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <termios.h>
 #include <linux/close_range.h>
 
@@ -241,6 +243,14 @@ static int stage_seccomp_late(struct init_state *s, oc_error_t *err)
 	return oc_process_load_seccomp_late(s->ctx, err);
 }
 
+/* pivot_root cannot move the initial rootfs (ramfs/tmpfs) away. */
+static bool host_root_is_initramfs(void)
+{
+	struct statfs sfs;
+
+	return statfs("/", &sfs) == 0 && (sfs.f_type == RAMFS_MAGIC || sfs.f_type == TMPFS_MAGIC);
+}
+
 static int stage_root_switch(struct init_state *s, oc_error_t *err)
 {
 	struct oc_ctx *ctx = s->ctx;
@@ -263,7 +273,7 @@ static int stage_root_switch(struct init_state *s, oc_error_t *err)
 		 * in runc.  A sandbox that refuses it (EPERM) is the policy's
 		 * call. */
 		oc_error_sys(err, "pivot_root `%s`", ctx->rootfs);
-		if (err->code == EINVAL) {
+		if (err->code == EINVAL && host_root_is_initramfs()) {
 			oc_ctx_degrade(ctx, "%s: chroot (the rootfs is on initramfs)", err->msg);
 			oc_error_clear(err);
 		} else if (err->code != EPERM || oc_ctx_fallback(ctx, err, "chroot") < 0) {

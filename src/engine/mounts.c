@@ -119,8 +119,7 @@ static int mount_bind(struct oc_ctx *ctx, int rootfd, const struct oc_spec_mount
 	FDPATH(sp, src);
 	FDPATH(dp, dst);
 	if (o->idmap) {
-		if (oc_idmap_mount(ctx->idmap_fds[m - ctx->spec->mounts], src, dst, o->ridmap || o->rbind,
-				   m->destination, err) < 0)
+		if (oc_idmap_mount(ctx->idmap_fds[m - ctx->spec->mounts], dst, m->destination, err) < 0)
 			return -1;
 	} else if (mount(sp, dp, NULL, MS_BIND | (o->rbind ? MS_REC : 0), NULL) < 0) {
 		return oc_error_sys(err, "mount `%s` to `%s`", m->source, m->destination);
@@ -735,6 +734,43 @@ static unsigned long propagation_flags(const char *p)
 	return 0;
 }
 
+/* The mount that holds path, from mountinfo: if it is shared, make it
+ * private (only it, in our namespace), as pivot_root demands. */
+static int parent_mount_private(const char *path, oc_error_t *err)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *best = NULL;
+	bool best_shared = false;
+	char *line = NULL;
+	size_t cap = 0, best_len = 0;
+
+	if (f == NULL)
+		return oc_error_sys(err, "open `/proc/self/mountinfo`");
+	while (getline(&line, &cap, f) > 0) {
+		char mp[PATH_MAX];
+		size_t n;
+
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		n = strlen(mp);
+		/* a path-component prefix of path, longest wins (later lines
+		 * stack on earlier ones at the same point) */
+		if (strcmp(mp, "/") != 0 &&
+		    (strncmp(path, mp, n) != 0 || (path[n] != '/' && path[n] != '\0')))
+			continue;
+		if (n < best_len)
+			continue;
+		free(best);
+		best = oc_xstrdup(mp);
+		best_len = strcmp(mp, "/") == 0 ? 0 : n;
+		best_shared = strstr(line, " shared:") != NULL && strstr(line, " shared:") < strstr(line, " - ");
+	}
+	free(line);
+	if (best != NULL && best_shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+		return oc_error_sys(err, "make the rootfs's parent mount `%s` private", best);
+	return 0;
+}
+
 int oc_mounts_setup(struct oc_ctx *ctx, int *rootfd, oc_error_t *err)
 {
 	const struct oc_spec *spec = ctx->spec;
@@ -743,15 +779,13 @@ int oc_mounts_setup(struct oc_ctx *ctx, int *rootfd, oc_error_t *err)
 	cleanup_close int fd = -1;
 
 	/* First of all, stop our mounts from propagating to the host: with a
-	 * shared host /, every mount below would appear there too. */
+	 * shared host /, every mount below would appear there too (unless the
+	 * config asks for shared, as Kubernetes' Bidirectional mounts do). */
 	if (mount(NULL, "/", NULL, pflags ? pflags : (MS_SLAVE | MS_REC), NULL) < 0)
 		return oc_error_sys(err, "set propagation of `/`");
-	/* pivot_root needs the new root to be a mount point, and its parent
-	 * must not be shared. */
-	if (pflags & MS_SHARED) {
-		if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-			return oc_error_sys(err, "set propagation of `/`");
-	}
+	/* pivot_root refuses a new root whose parent mount is shared. */
+	if (parent_mount_private(ctx->rootfs, err) < 0)
+		return -1;
 	if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return oc_error_sys(err, "bind rootfs `%s`", ctx->rootfs);
 	fd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -768,12 +802,6 @@ int oc_mounts_setup(struct oc_ctx *ctx, int *rootfd, oc_error_t *err)
 		cleanup_close int cwd = -1;
 		if (oc_fs_mkdir_p_in_root(fd, spec->process->cwd, 0755, &cwd, err) < 0)
 			return oc_error_prefix(err, "create cwd `%s`", spec->process->cwd);
-	}
-	if (pflags & MS_SHARED) {
-		char p[32];
-		FDPATH(p, fd);
-		if (mount(NULL, p, NULL, pflags, NULL) < 0)
-			return oc_error_sys(err, "set rootfs propagation");
 	}
 	*rootfd = steal_fd(&fd);
 	return 0;
@@ -913,6 +941,11 @@ int oc_mounts_finalize(struct oc_ctx *ctx, oc_error_t *err)
 			if (readonly_path(rootfd, l->readonly_paths[i], err) < 0)
 				return -1;
 	}
+	/* after the root switch, as runc does: the propagation the config
+	 * asks for, on the container's own / */
+	if (l != NULL && propagation_flags(l->rootfs_propagation) &&
+	    mount(NULL, "/", NULL, propagation_flags(l->rootfs_propagation), NULL) < 0)
+		return oc_error_sys(err, "set rootfs propagation `%s`", l->rootfs_propagation);
 	if (spec->root->readonly) {
 		unsigned long keep = locked_flags("/");
 		if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | (keep & REMOUNT_FLAGS), NULL) < 0)

@@ -17,6 +17,7 @@
 
 #include "engine-int.h"
 #include "ocichroot/common.h"
+#include "ocichroot/fs.h"
 #include "ocichroot/log.h"
 #include "ocichroot/lsm.h"
 #include "ocichroot/procattr.h"
@@ -150,8 +151,16 @@ int oc_process_setup_pre_exec(struct oc_ctx *ctx, oc_error_t *err)
 		return oc_error_sys(err, "prctl(PR_SET_NO_NEW_PRIVS)");
 	/* After the root switch, so cwd is resolved inside the container
 	 * (CVE-2024-21626: never relative to a descriptor of ours). */
-	if (p->cwd != NULL && chdir(p->cwd) < 0)
-		return oc_error_sys(err, "chdir to cwd (\"%s\") set in config.json", p->cwd);
+	if (p->cwd != NULL) {
+		cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), cwd = -1;
+
+		/* resolved inside / and refusing magic links: "/proc/self/fd/N"
+		 * would otherwise reach a descriptor of the runtime's */
+		if (root < 0 || oc_fs_open_in_root(root, p->cwd, O_PATH | O_DIRECTORY | O_CLOEXEC, 0, &cwd, err) < 0)
+			return err->msg ? oc_error_prefix(err, "cwd `%s`", p->cwd) : oc_error_sys(err, "open `/`");
+		if (fchdir(cwd) < 0)
+			return oc_error_sys(err, "chdir to cwd `%s`", p->cwd);
+	}
 	return 0;
 }
 

@@ -116,6 +116,8 @@ void oc_ctx_release(struct oc_ctx *ctx)
 	oc_seccomp_free(ctx->seccomp);
 	if (ctx->procfd >= 0)
 		close(ctx->procfd);
+	if (ctx->stubfd >= 0)
+		close(ctx->stubfd);
 	oc_spec_free(ctx->spec);
 	free(ctx->bundle);
 	free(ctx->rootfs);
@@ -163,6 +165,7 @@ static int ctx_load(struct oc_ctx *ctx, const struct oc_runtime *rt, const struc
 	ctx->state_dirfd = -1;
 	ctx->sync_fd = -1;
 	ctx->procfd = -1;
+	ctx->stubfd = -1;
 	for (int i = 0; i < OC_NS__MAX; i++)
 		ctx->ns_fds[i] = -1;
 	if (oc_state_id_validate(o->id, err) < 0)
@@ -199,6 +202,8 @@ static int ctx_load(struct oc_ctx *ctx, const struct oc_runtime *rt, const struc
 	if (oc_seccomp_prepare(ctx->spec->linux ? ctx->spec->linux->seccomp : NULL, &ctx->seccomp, err) < 0)
 		return oc_error_prefix(err, "%s: linux.seccomp", config);
 	warn_chroot_escape(ctx);
+	if (oc_execstub_open(&ctx->stubfd, err) < 0)
+		return -1;
 	return oc_ns_prepare(ctx, err);
 }
 

@@ -32,6 +32,7 @@ struct oc_ctx {
 	bool mknod_refused; /* init: bind device nodes from the host from now on */
 	bool is_exec;	 /* an exec'd process, not init */
 	int procfd;	 /* the host's /proc, checked, opened before the root switch */
+	int stubfd;	 /* the sealed exec stub (CVE-2019-5736), -1: none */
 	struct oc_seccomp *seccomp; /* compiled before clone; NULL: none */
 	struct oc_state *state;	    /* what create will save; hooks get it */
 	struct oc_cgroup *cgroup;   /* NULL: none (disabled, or rootless) */
@@ -120,7 +121,13 @@ int oc_process_setup_user(const struct oc_spec_process *p, oc_error_t *err);
 
 /* Reset signals, close-on-exec everything above stdio + preserve_fds, and
  * execve; on failure print to the container's stderr and _exit(127/126). */
-__attribute__((noreturn)) void oc_process_exec(const struct oc_spec_process *p, const char *exe, int preserve_fds);
+__attribute__((noreturn)) void oc_process_exec(const struct oc_spec_process *p, const char *exe, int preserve_fds,
+					      int stubfd);
+
+/* execstub.c: the sealed memfd of the exec stub (*out = -1 where none is
+ * built), and the exec through it; returns only when that was refused. */
+int oc_execstub_open(int *out, oc_error_t *err);
+void oc_execstub_exec(int stubfd, const char *exe, char *const *args, char *const *env);
 
 /* Foreground run/exec: forward signals to pid, relay the pty master when
  * >= 0, reap pid and give its status (128+N for signal N). All signals must

@@ -176,9 +176,13 @@ static int child_setup(struct exec_child *c, char **exe, oc_error_t *err)
 	 * container's namespaces; execve resets it. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return oc_error_sys(err, "prctl(PR_SET_DUMPABLE)");
-	for (int *fd = &ctx->sync_fd; fd; fd = fd == &ctx->sync_fd ? &ctx->procfd : NULL) {
+	int *fds[] = {&ctx->sync_fd, &ctx->procfd, &ctx->stubfd};
+
+	for (size_t k = 0; k < OC_ARRAY_SIZE(fds); k++) {
+		int *fd = fds[k];
 		int nfd;
-		if (*fd >= min)
+
+		if (*fd < 0 || *fd >= min)
 			continue;
 		nfd = fcntl(*fd, F_DUPFD_CLOEXEC, min);
 		if (nfd < 0)
@@ -240,7 +244,7 @@ static OC_NORETURN void child_main(struct exec_child *c)
 		oc_sync_send(c->ctx->sync_fd, OC_SYNC_ERROR, err.code, err.msg ? err.msg : "unknown error", -1, NULL);
 		_exit(1);
 	}
-	oc_process_exec(c->ctx->spec->process, exe, c->ctx->opts->preserve_fds);
+	oc_process_exec(c->ctx->spec->process, exe, c->ctx->opts->preserve_fds, c->ctx->stubfd);
 }
 
 /* The container's cgroups, or with --cgroup [CTRL:]PATH a sub-cgroup of
@@ -299,7 +303,8 @@ int oc_engine_exec(const struct oc_runtime *rt, const struct oc_exec_opts *o, in
 	cleanup_state struct oc_state *st = NULL;
 	struct oc_create_opts copts = {.id = o->id, .console_socket = o->console_socket, .no_new_keyring = true,
 				       .preserve_fds = o->preserve_fds};
-	struct oc_ctx ctx = {.rt = rt, .opts = &copts, .state_dirfd = -1, .sync_fd = -1, .procfd = -1, .is_exec = true};
+	struct oc_ctx ctx = {.rt = rt, .opts = &copts, .state_dirfd = -1, .sync_fd = -1, .procfd = -1, .stubfd = -1,
+			     .is_exec = true};
 	struct exec_child child = {.ctx = &ctx};
 	cleanup_free char *config = NULL;
 	int pty_master = -1, sv[2] = {-1, -1}, ret = -1;
@@ -327,6 +332,8 @@ int oc_engine_exec(const struct oc_runtime *rt, const struct oc_exec_opts *o, in
 	    oc_seccomp_prepare(ctx.spec->linux ? ctx.spec->linux->seccomp : NULL, &ctx.seccomp, err) < 0)
 		goto out;
 	ctx.state = st;
+	if (oc_execstub_open(&ctx.stubfd, err) < 0)
+		goto out;
 	ctx.procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (ctx.procfd < 0 || oc_fs_proc_fd_check(ctx.procfd, err) < 0) {
 		if (ctx.procfd < 0)

@@ -72,7 +72,7 @@ static int stage_hygiene(struct init_state *s, oc_error_t *err)
 	if (oc_fs_proc_fd_check(ctx->procfd, err) < 0)
 		return -1;
 	if (move_fd_high(&ctx->sync_fd, min, err) < 0 || move_fd_high(&ctx->state_dirfd, min, err) < 0 ||
-	    move_fd_high(&ctx->procfd, min, err) < 0)
+	    move_fd_high(&ctx->procfd, min, err) < 0 || move_fd_high(&ctx->stubfd, min, err) < 0)
 		return -1;
 	for (int i = 0; i < OC_NS__MAX; i++)
 		if (move_fd_high(&ctx->ns_fds[i], min, err) < 0)
@@ -387,7 +387,7 @@ void oc_init_main(struct oc_ctx *ctx)
 		if (stages[i].fn(&s, &err) < 0)
 			goto fail;
 	}
-	oc_process_exec(ctx->spec->process, s.exe, ctx->opts->preserve_fds);
+	oc_process_exec(ctx->spec->process, s.exe, ctx->opts->preserve_fds, ctx->stubfd);
 fail:
 	if (ctx->sync_fd >= 0) {
 		oc_sync_send(ctx->sync_fd, OC_SYNC_ERROR, err.code, err.msg ? err.msg : "unknown error", -1, NULL);

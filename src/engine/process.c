@@ -219,7 +219,7 @@ int oc_process_lookup(const struct oc_spec_process *p, char **out, oc_error_t *e
 	return oc_error_set(err, 0, "exec: \"%s\": executable file not found in $PATH", arg0);
 }
 
-void oc_process_exec(const struct oc_spec_process *p, const char *exe, int preserve_fds)
+void oc_process_exec(const struct oc_spec_process *p, const char *exe, int preserve_fds, int stubfd)
 {
 	int first = 3 + (preserve_fds > 0 ? preserve_fds : 0);
 	static char *empty_env[] = {NULL};
@@ -237,6 +237,9 @@ void oc_process_exec(const struct oc_spec_process *p, const char *exe, int prese
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Nothing of the runtime crosses execve (CVE-2024-21626). */
 	syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* CVE-2019-5736: through the sealed stub, so that a "#!/proc/self/exe"
+	 * program reaches the stub, never the runtime's binary. */
+	oc_execstub_exec(stubfd, exe, p->args, env);
 	execve(exe, p->args, env);
 	e = errno;
 	if (asprintf(&msg, "ocichroot: exec `%s`: %s\n", exe, strerror(e)) > 0) {

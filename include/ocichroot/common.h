@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -87,5 +88,6 @@ void *oc_xrealloc(void *p, size_t n);
 char *oc_xstrdup(const char *s);
 char *oc_xstrndup(const char *s, size_t n);
 char *oc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *oc_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif

@@ -12,8 +12,7 @@ int oc_error_setv(oc_error_t *err, int errnum, const char *fmt, va_list ap)
 
 	if (err == NULL)
 		return -1;
-	if (vasprintf(&base, fmt, ap) < 0)
-		abort();
+	base = oc_xvasprintf(fmt, ap);
 	if (errnum != 0) {
 		if (asprintf(&full, "%s: %s", base, strerror(errnum)) < 0)
 			abort();
@@ -46,8 +45,7 @@ int oc_error_prefix(oc_error_t *err, const char *fmt, ...)
 	if (err == NULL)
 		return -1;
 	va_start(ap, fmt);
-	if (vasprintf(&ctx, fmt, ap) < 0)
-		abort();
+	ctx = oc_xvasprintf(fmt, ap);
 	va_end(ap);
 	if (asprintf(&full, "%s: %s", ctx, err->msg ? err->msg : "unknown error") < 0)
 		abort();

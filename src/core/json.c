@@ -195,8 +195,7 @@ static int fail_here(struct pctx *c, const char *path, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
+	msg = oc_xvasprintf(fmt, ap);
 	va_end(ap);
 	if (path != NULL && *path != '\0')
 		oc_error_set(c->err, 0, "%s:%" PRIu32 ":%" PRIu32 ": %s: %s", c->doc->filename, c->line, c->col, path,
@@ -661,8 +660,7 @@ int oc_json_error(const struct oc_json *at, oc_error_t *err, const char *fmt, ..
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
+	msg = oc_xvasprintf(fmt, ap);
 	va_end(ap);
 	if (at == NULL)
 		return oc_error_set(err, 0, "%s", msg);

@@ -54,14 +54,22 @@ char *oc_xstrndup(const char *s, size_t n)
 	return r;
 }
 
-char *oc_xasprintf(const char *fmt, ...)
+char *oc_xvasprintf(const char *fmt, va_list ap)
 {
 	char *r = NULL;
+
+	if (vasprintf(&r, fmt, ap) < 0)
+		oom();
+	return r;
+}
+
+char *oc_xasprintf(const char *fmt, ...)
+{
+	char *r;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&r, fmt, ap) < 0)
-		oom();
+	r = oc_xvasprintf(fmt, ap);
 	va_end(ap);
 	return r;
 }

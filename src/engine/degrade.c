@@ -88,8 +88,7 @@ void oc_ctx_degrade(struct oc_ctx *ctx, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
+	msg = oc_xvasprintf(fmt, ap);
 	va_end(ap);
 	if (ctx->in_init) {
 		/* the runtime logs and records it when the note arrives */
@@ -107,8 +106,7 @@ int oc_ctx_fallback(struct oc_ctx *ctx, oc_error_t *err, const char *step, ...)
 	va_list ap;
 
 	va_start(ap, step);
-	if (vasprintf(&s, step, ap) < 0)
-		abort();
+	s = oc_xvasprintf(step, ap);
 	va_end(ap);
 	if (!ctx->best_effort)
 		return oc_error_prefix(err, "strict policy (best-effort would fall back to: %s)", s), -1;

@@ -73,6 +73,8 @@ int oc_sync_send(int fd, enum oc_sync_type type, int32_t code, const char *text,
 /* EOF is an error with code ECONNRESET: the peer died. *recv_fd is -1 when
  * no descriptor came with the message. */
 int oc_sync_recv(int fd, struct oc_sync_msg *m, int *recv_fd, oc_error_t *err);
+/* Wait for one message of the given type (a descriptor with it is closed). */
+int oc_sync_expect(int fd, enum oc_sync_type type, oc_error_t *err);
 
 /* ---- namespaces ---------------------------------------------------------- */
 

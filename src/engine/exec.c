@@ -191,17 +191,8 @@ static int child_setup(struct exec_child *c, char **exe, oc_error_t *err)
 		*fd = nfd;
 	}
 	/* Wait until the runtime has put us in the container's cgroup. */
-	{
-		struct oc_sync_msg m;
-		int fd = -1;
-
-		if (oc_sync_recv(ctx->sync_fd, &m, &fd, err) < 0)
-			return -1;
-		if (fd >= 0)
-			close(fd);
-		if (m.type != OC_SYNC_GO)
-			return oc_error_set(err, EPROTO, "unexpected message %u from the runtime", m.type);
-	}
+	if (oc_sync_expect(ctx->sync_fd, OC_SYNC_GO, err) < 0)
+		return -1;
 	/* One call, all of them: the kernel joins the user namespace first.
 	 * The mount namespace brings init's root and cwd with it. */
 	if (c->ns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME)) {

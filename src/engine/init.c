@@ -111,16 +111,8 @@ static int make_deferred_namespaces(struct oc_ctx *ctx, oc_error_t *err)
 static int stage_wait_runtime(struct init_state *s, oc_error_t *err)
 {
 	struct oc_ctx *ctx = s->ctx;
-	struct oc_sync_msg m;
-	int fd = -1;
 
-	if (oc_sync_recv(ctx->sync_fd, &m, &fd, err) < 0)
-		return -1;
-	if (fd >= 0)
-		close(fd);
-	if (m.type != OC_SYNC_GO)
-		return oc_error_set(err, EPROTO, "unexpected message %u from the runtime", m.type);
-	if (oc_ns_join_in_child(ctx, err) < 0)
+	if (oc_sync_expect(ctx->sync_fd, OC_SYNC_GO, err) < 0 || oc_ns_join_in_child(ctx, err) < 0)
 		return -1;
 	if (ctx->new_userns || ctx->join_userns) {
 		/* Become the namespace's root where it is mapped; the user's
@@ -197,19 +189,12 @@ static bool has_hooks(const struct oc_spec *spec, enum oc_hook_kind k)
 static int stage_runtime_hooks(struct init_state *s, oc_error_t *err)
 {
 	struct oc_ctx *ctx = s->ctx;
-	struct oc_sync_msg m;
-	int fd = -1;
 
 	if (!has_hooks(ctx->spec, OC_HOOK_PRESTART) && !has_hooks(ctx->spec, OC_HOOK_CREATE_RUNTIME))
 		return 0;
-	if (oc_sync_send(ctx->sync_fd, OC_SYNC_HOOKS, 0, NULL, -1, err) < 0 ||
-	    oc_sync_recv(ctx->sync_fd, &m, &fd, err) < 0)
+	if (oc_sync_send(ctx->sync_fd, OC_SYNC_HOOKS, 0, NULL, -1, err) < 0)
 		return -1;
-	if (fd >= 0)
-		close(fd);
-	if (m.type != OC_SYNC_GO)
-		return oc_error_set(err, EPROTO, "unexpected message %u from the runtime", m.type);
-	return 0;
+	return oc_sync_expect(ctx->sync_fd, OC_SYNC_GO, err);
 }
 
 static int run_hooks_here(struct oc_ctx *ctx, enum oc_hook_kind k, int status, oc_error_t *err)

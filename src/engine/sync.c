@@ -89,3 +89,17 @@ int oc_sync_recv(int fd, struct oc_sync_msg *m, int *recv_fd, oc_error_t *err)
 	m->text[m->len] = '\0';
 	return 0;
 }
+
+int oc_sync_expect(int fd, enum oc_sync_type type, oc_error_t *err)
+{
+	struct oc_sync_msg m;
+	int passed = -1;
+
+	if (oc_sync_recv(fd, &m, &passed, err) < 0)
+		return -1;
+	if (passed >= 0)
+		close(passed);
+	if (m.type != (uint32_t) type)
+		return oc_error_set(err, EPROTO, "unexpected message %u from the runtime", m.type);
+	return 0;
+}

@@ -72,8 +72,7 @@ static int derr(struct dc *c, const struct oc_json *at, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
+	msg = oc_xvasprintf(fmt, ap);
 	va_end(ap);
 	if (c->len > 0)
 		return oc_json_error(at, c->err, "%s: %s", c->path, msg);

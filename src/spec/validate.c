@@ -53,8 +53,7 @@ static int verr(const struct oc_json *where, oc_error_t *err, const char *fmt, .
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
+	msg = oc_xvasprintf(fmt, ap);
 	va_end(ap);
 	return oc_json_error(where, err, "%s", msg);
 }

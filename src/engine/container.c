@@ -315,8 +315,12 @@ static int setup_cgroup(struct oc_ctx *ctx, struct oc_state *st, oc_error_t *err
 			return -1;
 		return 0;
 	}
-	if (r == 1)
-		oc_ctx_degrade(ctx, "cgroup: no permission for some hierarchies, the container is not limited there");
+	if (r == 1) {
+		/* strict: nothing is dropped silently, a partial cgroup neither */
+		oc_error_set(err, EACCES, "cgroup: no permission for some hierarchies");
+		if (oc_ctx_fallback(ctx, err, "the container is not limited there") < 0)
+			return -1; /* create's failure path removes what was made */
+	}
 	if (ctx->cgroup == NULL)
 		return 0;
 	oc_cgroup_to_paths(ctx->cgroup, &paths, &n);
@@ -530,9 +534,18 @@ static int spawn_init(struct oc_ctx *ctx, pid_t *out, oc_error_t *err)
 	}
 	fflush(stdout);
 	fflush(stderr);
+	/* init inherits our dumpable flag, and /proc/PID of a non-dumpable
+	 * process belongs to root: a runtime that is not root could not
+	 * write init's id maps.  Dumpable across the clone only; init makes
+	 * itself non-dumpable once the maps are written (stage_wait_runtime),
+	 * before any process of the container exists. */
+	if (ctx->new_userns && geteuid() != 0)
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid < 0 && drop_refused_namespaces(ctx, &flags, errno, err) == 0)
 		pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid != 0)
+		oc_runtime_harden();
 	if (pid == 0) {
 		close(sv[0]);
 		ctx->sync_fd = sv[1];

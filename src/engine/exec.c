@@ -164,6 +164,10 @@ struct exec_child {
 	struct oc_ctx *ctx;
 	int pidfd;
 	int ns_flags;
+	/* the runtime could not join the pid namespace for the fork (no
+	 * CAP_SYS_ADMIN where it runs): the child joins it after the user
+	 * namespace and forks once more */
+	bool late_pidns;
 };
 
 static int child_setup(struct exec_child *c, char **exe, oc_error_t *err)
@@ -198,6 +202,25 @@ static int child_setup(struct exec_child *c, char **exe, oc_error_t *err)
 	if (c->ns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME)) {
 		if (setns(c->pidfd, c->ns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME)) < 0)
 			return oc_error_sys(err, "join the container's namespaces");
+	}
+	if (c->late_pidns) {
+		/* inside the container's user namespace we hold the privilege
+		 * over its pid namespace; the fork lands in it, as a sibling
+		 * (CLONE_PARENT) that the runtime waits for */
+		char text[32];
+		pid_t pid;
+
+		if (setns(c->pidfd, c->ns_flags & (CLONE_NEWPID | CLONE_NEWTIME)) < 0)
+			return oc_error_sys(err, "join the container's pid namespace");
+		pid = (pid_t) syscall(SYS_clone, (unsigned long) CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
+		if (pid < 0)
+			return oc_error_sys(err, "fork into the container's pid namespace");
+		if (pid > 0) {
+			snprintf(text, sizeof text, "%d", pid);
+			if (oc_sync_send(ctx->sync_fd, OC_SYNC_PID, 0, text, -1, err) < 0)
+				return -1;
+			_exit(0);
+		}
 	}
 	close(c->pidfd);
 	if ((c->ns_flags & CLONE_NEWUSER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL)
@@ -353,8 +376,14 @@ int oc_engine_exec(const struct oc_runtime *rt, const struct oc_exec_opts *o, in
 		own_pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 		own_time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
 		if (setns(pidfd, child.ns_flags & (CLONE_NEWPID | CLONE_NEWTIME)) < 0) {
-			ret = oc_error_sys(err, "join the container's pid namespace");
-			goto out;
+			if (errno != EPERM || !(child.ns_flags & CLONE_NEWUSER)) {
+				ret = oc_error_sys(err, "join the container's pid namespace");
+				goto out;
+			}
+			child.late_pidns = true;
+			close(own_pid);
+			close(own_time);
+			own_pid = own_time = -1;
 		}
 	}
 	sigfillset(&all);

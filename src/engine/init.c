@@ -61,8 +61,11 @@ static int stage_hygiene(struct init_state *s, oc_error_t *err)
 	/* CVE-2016-9962: while init runs runtime code inside the container's
 	 * namespaces, no process of the container may ptrace it or open its
 	 * /proc/PID/{fd,exe,mem}. execve() resets this for the user's
-	 * program. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+	 * program.  In a new user namespace a runtime that is not root must
+	 * still open our /proc/PID/{setgroups,uid_map,gid_map}, which a
+	 * non-dumpable process hands to root: then this waits for GO (no
+	 * process of the container exists before it). */
+	if (!ctx->new_userns && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return oc_error_sys(err, "prctl(PR_SET_DUMPABLE)");
 	/* The host's /proc, for the writes that must not land in whatever
 	 * the image mounts or links at the container's /proc. */
@@ -112,7 +115,12 @@ static int stage_wait_runtime(struct init_state *s, oc_error_t *err)
 {
 	struct oc_ctx *ctx = s->ctx;
 
-	if (oc_sync_expect(ctx->sync_fd, OC_SYNC_GO, err) < 0 || oc_ns_join_in_child(ctx, err) < 0)
+	if (oc_sync_expect(ctx->sync_fd, OC_SYNC_GO, err) < 0)
+		return -1;
+	/* the id maps are written: see stage_hygiene */
+	if (ctx->new_userns && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return oc_error_sys(err, "prctl(PR_SET_DUMPABLE)");
+	if (oc_ns_join_in_child(ctx, err) < 0)
 		return -1;
 	if (ctx->new_userns || ctx->join_userns) {
 		/* Become the namespace's root where it is mapped; the user's
@@ -289,10 +297,22 @@ static int stage_finalize(struct init_state *s, oc_error_t *err)
 		oc_error_set(err, 0, "hostname and domainname: no UTS namespace of the container's own");
 		return oc_ctx_fallback(ctx, err, "the host's names left as they are");
 	}
-	if (spec->hostname != NULL && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
-		return oc_error_sys(err, "sethostname");
-	if (spec->domainname != NULL && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
-		return oc_error_sys(err, "setdomainname");
+	/* A seccomp profile may refuse these without CAP_SYS_ADMIN in the
+	 * initial namespace (podman's default does), even in a UTS namespace
+	 * of our own: the container then keeps the name it was born with,
+	 * and nothing outside it changes. */
+	if (spec->hostname != NULL && sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
+		oc_error_sys(err, "sethostname");
+		if (err->code != EPERM ||
+		    oc_ctx_fallback(ctx, err, "the outer hostname, in a UTS namespace of the container's own") < 0)
+			return -1;
+	}
+	if (spec->domainname != NULL && setdomainname(spec->domainname, strlen(spec->domainname)) < 0) {
+		oc_error_sys(err, "setdomainname");
+		if (err->code != EPERM ||
+		    oc_ctx_fallback(ctx, err, "the outer domainname, in a UTS namespace of the container's own") < 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -142,6 +142,8 @@ static int mount_bind(struct oc_ctx *ctx, int rootfd, const struct oc_spec_mount
  * host, read from mountinfo. */
 struct cg_hier {
 	char *mountpoint; /* /sys/fs/cgroup/cpu */
+	char *root;	  /* the cgroup shown there: "/" on a host, the outer
+			   * container's own cgroup inside one */
 	char *name;	  /* cpu */
 	char *fstype;	  /* cgroup or cgroup2 */
 	char *super_opts; /* rw,cpu */
@@ -151,6 +153,7 @@ static void cg_hier_free(struct cg_hier *h, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(h[i].mountpoint);
+		free(h[i].root);
 		free(h[i].name);
 		free(h[i].fstype);
 		free(h[i].super_opts);
@@ -169,10 +172,10 @@ static int cg_hierarchies(struct cg_hier **out, size_t *n_out, bool *pure_v2, oc
 	if (f == NULL)
 		return oc_error_sys(err, "open `/proc/self/mountinfo`");
 	while (getline(&line, &cap, f) > 0) {
-		char mp[PATH_MAX], fstype[64], opts[1024];
+		char mp[PATH_MAX], root[PATH_MAX], fstype[64], opts[1024];
 		const char *sep = strstr(line, " - ");
 
-		if (sep == NULL || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
+		if (sep == NULL || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mp) != 2 ||
 		    sscanf(sep + 3, "%63s %*s %1023s", fstype, opts) != 2)
 			continue;
 		if (strcmp(fstype, "cgroup") != 0 && strcmp(fstype, "cgroup2") != 0)
@@ -185,6 +188,7 @@ static int cg_hierarchies(struct cg_hier **out, size_t *n_out, bool *pure_v2, oc
 			continue;
 		h = oc_xrealloc(h, (n + 1) * sizeof *h);
 		h[n].mountpoint = oc_xstrdup(mp);
+		h[n].root = oc_xstrdup(root);
 		h[n].name = oc_xstrdup(mp + 15);
 		h[n].fstype = oc_xstrdup(fstype);
 		h[n].super_opts = oc_xstrdup(opts);
@@ -296,7 +300,19 @@ static int mount_cgroup(struct oc_ctx *ctx, int rootfd, const struct oc_spec_mou
 				continue;
 			}
 			own = own_cgroup(&h[i]);
-			src = oc_xasprintf("%s%s", h[i].mountpoint, own);
+			/* /proc/self/cgroup names the cgroup from the root of the
+			 * hierarchy; where only a subtree is mounted (an outer
+			 * container without a cgroup namespace), the path under
+			 * the mount point is what follows the subtree's root. */
+			{
+				size_t rl = strlen(h[i].root);
+				const char *rel = own;
+
+				if (strcmp(h[i].root, "/") != 0 && strncmp(own, h[i].root, rl) == 0 &&
+				    (own[rl] == '/' || own[rl] == '\0'))
+					rel = own + rl;
+				src = oc_xasprintf("%s%s", h[i].mountpoint, rel);
+			}
 			if (mount(src, subp, NULL, MS_BIND | MS_REC, NULL) < 0) {
 				ret = oc_error_sys(err, "bind cgroup `%s`", src);
 				goto out;

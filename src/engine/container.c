@@ -89,7 +89,10 @@ char *oc_ctx_hook_state(struct oc_ctx *ctx, int status, pid_t pid)
 
 static int run_runtime_hooks(struct oc_ctx *ctx, pid_t pid, oc_error_t *err)
 {
-	cleanup_free char *json = oc_ctx_hook_state(ctx, OC_STATUS_CREATING, pid);
+	/* runtime-spec (runtime.md, "State"): the status is "created" once
+	 * the environment exists (after lifecycle step 2), which is when
+	 * these hooks run. */
+	cleanup_free char *json = oc_ctx_hook_state(ctx, OC_STATUS_CREATED, pid);
 
 	if (oc_hooks_run(ctx->spec->hooks, OC_HOOK_PRESTART, json, err) < 0 ||
 	    oc_hooks_run(ctx->spec->hooks, OC_HOOK_CREATE_RUNTIME, json, err) < 0)
@@ -713,6 +716,20 @@ static int release_init(int dirfd, pid_t pid, unsigned long long start, oc_error
 		return oc_error_set(err, r < 0 ? errno : 0, "read exec fifo");
 	if (unlinkat(dirfd, OC_STATE_EXEC_FIFO, 0) < 0 && errno != ENOENT)
 		return oc_error_sys(err, "remove exec fifo");
+	/* init holds its end until execve: the end of file says the
+	 * startContainer hooks are done and the program is running, so the
+	 * poststart hooks that follow `start` come after both. */
+	p[0] = (struct pollfd){.fd = fifo, .events = POLLIN};
+	for (;;) {
+		int n = poll(p, 1, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return oc_error_sys(err, "poll exec fifo");
+		r = read(fifo, &c, 1);
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
+			break;
+	}
 	return 0;
 }
 

@@ -584,6 +584,17 @@ static void sig_guard_enter(struct sig_guard *g)
 
 static void sig_guard_leave(struct sig_guard *g)
 {
+	const struct timespec zero = {0, 0};
+	sigset_t pipe_set;
+
+	/* With SIGPIPE blocked (create and run block every signal around
+	 * clone), the SIGPIPE of an EPIPE stays pending although ignored, and
+	 * would kill us once the old disposition is back and the mask lifted:
+	 * a hook that exits without reading its stdin is not our death. */
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	while (sigtimedwait(&pipe_set, NULL, &zero) == SIGPIPE)
+		;
 	sigaction(SIGPIPE, &g->pipe, NULL);
 	if (g->chld_changed)
 		sigaction(SIGCHLD, &g->chld, NULL);

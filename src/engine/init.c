@@ -30,6 +30,7 @@ struct init_state {
 	struct oc_ctx *ctx;
 	char *exe; /* the resolved executable, inside the container */
 	int rootfd;
+	int fifo_fd; /* exec.fifo, held (CLOEXEC) until execve: see stage_wait_start */
 };
 
 /* Descriptors the runtime keeps open in init are moved above the range the
@@ -223,7 +224,7 @@ static int stage_create_container_hooks(struct init_state *s, oc_error_t *err)
 		return 0;
 	if (fchdir(s->rootfd) < 0)
 		return oc_error_sys(err, "chdir to the rootfs");
-	return run_hooks_here(s->ctx, OC_HOOK_CREATE_CONTAINER, OC_STATUS_CREATING, err);
+	return run_hooks_here(s->ctx, OC_HOOK_CREATE_CONTAINER, OC_STATUS_CREATED, err);
 }
 
 static int stage_start_container_hooks(struct init_state *s, oc_error_t *err)
@@ -354,6 +355,10 @@ static int stage_wait_start(struct init_state *s, oc_error_t *err)
 		return oc_error_sys(err, "open exec fifo");
 	if (write(fd, "0", 1) != 1)
 		return oc_error_sys(err, "write exec fifo");
+	/* Kept open: it closes at execve (CLOEXEC), and `start` waits for that
+	 * end of file, so startContainer hooks are done and the program runs
+	 * before `start` runs the poststart hooks (runtime.md, lifecycle). */
+	s->fifo_fd = steal_fd(&fd);
 	close(ctx->state_dirfd);
 	ctx->state_dirfd = -1;
 	return 0;
@@ -385,7 +390,7 @@ static const struct {
 
 void oc_init_main(struct oc_ctx *ctx)
 {
-	struct init_state s = {.ctx = ctx, .rootfd = -1};
+	struct init_state s = {.ctx = ctx, .rootfd = -1, .fifo_fd = -1};
 	oc_error_t err = OC_ERROR_INIT;
 
 	for (size_t i = 0; i < OC_ARRAY_SIZE(stages); i++) {

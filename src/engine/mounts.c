@@ -787,6 +787,16 @@ static int parent_mount_private(const char *path, oc_error_t *err)
 	return 0;
 }
 
+/* What / gets before the rootfs is bound.  Unbindable is for the
+ * container's / alone (oc_mounts_finalize): on / now it would make the
+ * rootfs bind below fail with EINVAL. */
+static unsigned long first_propagation(unsigned long pflags)
+{
+	if (pflags == 0 || (pflags & MS_UNBINDABLE))
+		return MS_SLAVE | MS_REC;
+	return pflags;
+}
+
 int oc_mounts_setup(struct oc_ctx *ctx, int *rootfd, oc_error_t *err)
 {
 	const struct oc_spec *spec = ctx->spec;
@@ -797,7 +807,7 @@ int oc_mounts_setup(struct oc_ctx *ctx, int *rootfd, oc_error_t *err)
 	/* First of all, stop our mounts from propagating to the host: with a
 	 * shared host /, every mount below would appear there too (unless the
 	 * config asks for shared, as Kubernetes' Bidirectional mounts do). */
-	if (mount(NULL, "/", NULL, pflags ? pflags : (MS_SLAVE | MS_REC), NULL) < 0)
+	if (mount(NULL, "/", NULL, first_propagation(pflags), NULL) < 0)
 		return oc_error_sys(err, "set propagation of `/`");
 	/* pivot_root refuses a new root whose parent mount is shared. */
 	if (parent_mount_private(ctx->rootfs, err) < 0)

@@ -23,7 +23,7 @@ _ocichroot_opts()
 	delete) printf '%s\n' '--force -f --help -h' ;;
 	list) printf '%s\n' '--format -f --quiet -q --help -h' ;;
 	ps) printf '%s\n' '--format -f --help -h' ;;
-	update) printf '%s\n' '--resources -r --memory --memory-swap --memory-reservation --kernel-memory --kernel-memory-tcp --cpu-shares --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --help -h' ;;
+	update) printf '%s\n' '--resources -r --memory --memory-swap --memory-reservation --kernel-memory --kernel-memory-tcp --cpu-share --cpu-shares --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --help -h' ;;
 	events) printf '%s\n' '--interval --stats --help -h' ;;
 	spec) printf '%s\n' '--bundle -b --rootless --help -h' ;;
 	start | state | pause | resume | features) printf '%s\n' '--help -h' ;;
@@ -38,7 +38,7 @@ _ocichroot_valued()
 	create | run) printf '%s\n' '--bundle -b --console-socket --pid-file --preserve-fds' ;;
 	exec) printf '%s\n' '--console-socket --cwd --env -e --user -u --additional-gids -g --process -p --pid-file --process-label --apparmor --cap -c --preserve-fds --cgroup' ;;
 	list | ps) printf '%s\n' '--format -f' ;;
-	update) printf '%s\n' '--resources -r --memory --memory-swap --memory-reservation --kernel-memory --kernel-memory-tcp --cpu-shares --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight' ;;
+	update) printf '%s\n' '--resources -r --memory --memory-swap --memory-reservation --kernel-memory --kernel-memory-tcp --cpu-share --cpu-shares --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight' ;;
 	events) printf '%s\n' '--interval' ;;
 	spec) printf '%s\n' '--bundle -b' ;;
 	*) printf '%s\n' '' ;;

@@ -79,7 +79,7 @@ int oc_cli_update(const struct oc_runtime *rt, int argc, char **argv, int *exit_
 		{"memory-reservation", 0, OC_OPT_STRING, &o.memory_reservation, "memory reservation or soft limit", NULL},
 		{"kernel-memory", 0, OC_OPT_STRING, &o.kernel_memory, "kernel memory limit (deprecated)", NULL},
 		{"kernel-memory-tcp", 0, OC_OPT_STRING, &o.kernel_memory_tcp, "kernel TCP buffer limit (deprecated)", NULL},
-		{"cpu-shares", 0, OC_OPT_STRING, &o.cpu_shares, "CPU shares (relative weight vs. other containers)", NULL},
+		{"cpu-share", 0, OC_OPT_STRING, &o.cpu_shares, "CPU shares (relative weight vs. other containers)", "cpu-shares"},
 		{"cpu-quota", 0, OC_OPT_STRING, &o.cpu_quota, "CPU CFS hardcap limit (in usecs)", NULL},
 		{"cpu-period", 0, OC_OPT_STRING, &o.cpu_period, "CPU CFS period to be used for hardcapping (in usecs)", NULL},
 		{"cpu-rt-period", 0, OC_OPT_STRING, &o.cpu_rt_period, "CPU realtime period (in usecs)", NULL},

@@ -272,7 +272,7 @@ static int flags_to_resources(const struct oc_update_opts *o, struct oc_spec_res
 	if ((o->cpu_shares || o->cpu_quota || o->cpu_period || o->cpu_rt_period || o->cpu_rt_runtime ||
 	     o->cpuset_cpus || o->cpuset_mems) && c == NULL)
 		c = r->cpu = oc_xcalloc(1, sizeof *c);
-	if (o->cpu_shares && (parse_u64("--cpu-shares", o->cpu_shares, &c->shares, err) < 0 || !(c->has_shares = true)))
+	if (o->cpu_shares && (parse_u64("--cpu-share", o->cpu_shares, &c->shares, err) < 0 || !(c->has_shares = true)))
 		return -1;
 	if (o->cpu_quota && (parse_size("--cpu-quota", o->cpu_quota, &c->quota, err) < 0 || !(c->has_quota = true)))
 		return -1;

@@ -154,6 +154,19 @@ static void warn_chroot_escape(const struct oc_ctx *ctx)
 			"escape the chroot; see ocichroot(8)");
 }
 
+/* Errors oc_json_error() made already start with "CONFIG:LINE:COL: ":
+ * naming the file again would hide the position in the middle. */
+static int prefix_config(oc_error_t *err, const char *config, const char *path)
+{
+	size_t n = strlen(config);
+
+	if (err->msg != NULL && strncmp(err->msg, config, n) == 0 && err->msg[n] == ':')
+		return -1;
+	if (path != NULL)
+		return oc_error_prefix(err, "%s: %s", config, path);
+	return oc_error_prefix(err, "%s", config);
+}
+
 /* Everything that can be checked is checked here, before the first side
  * effect: a bad config, bundle or option leaves nothing behind. */
 static int ctx_load(struct oc_ctx *ctx, const struct oc_runtime *rt, const struct oc_create_opts *o,
@@ -201,9 +214,9 @@ static int ctx_load(struct oc_ctx *ctx, const struct oc_runtime *rt, const struc
 		return oc_error_set(err, 0, "--preserve-fds: must not be negative");
 	if (oc_procattr_validate(ctx->spec, err) < 0 || oc_caps_validate(ctx->spec->process->capabilities, err) < 0 ||
 	    oc_lsm_check(ctx->spec->process, ctx->spec->linux ? ctx->spec->linux->mount_label : NULL, err) < 0)
-		return oc_error_prefix(err, "%s", config);
+		return prefix_config(err, config, NULL);
 	if (oc_seccomp_prepare(ctx->spec->linux ? ctx->spec->linux->seccomp : NULL, &ctx->seccomp, err) < 0)
-		return oc_error_prefix(err, "%s: linux.seccomp", config);
+		return prefix_config(err, config, "linux.seccomp");
 	warn_chroot_escape(ctx);
 	if (oc_execstub_open(&ctx->stubfd, err) < 0)
 		return -1;

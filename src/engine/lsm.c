@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* AppArmor profile and SELinux labels (see include/ocichroot/lsm.h). */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <linux/magic.h>
 #include <stdbool.h>
 #include <string.h>
@@ -59,39 +60,71 @@ static bool has_bad_char(const char *s, bool quote)
 	return false;
 }
 
-static int check_apparmor(const char *profile, oc_error_t *err)
+/* Where member `key` of the process object is (NULL: a process built
+ * without a document, as the unit tests do). */
+static const struct oc_json *where(const struct oc_spec_process *p, const char *key)
+{
+	const struct oc_json *v;
+
+	if (p == NULL || p->json == NULL)
+		return NULL;
+	v = oc_json_get(p->json, key);
+	return v != NULL ? v : p->json;
+}
+
+/* With a position (config.json checked by create or exec):
+ * "FILE:LINE:COL: process.KEY: MSG", as the spec checks say it. */
+static int lsm_error(const struct oc_json *at, const char *key, oc_error_t *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int lsm_error(const struct oc_json *at, const char *key, oc_error_t *err, const char *fmt, ...)
+{
+	cleanup_free char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = oc_xvasprintf(fmt, ap);
+	va_end(ap);
+	if (at == NULL)
+		return oc_error_set(err, 0, "%s", msg);
+	return oc_json_error(at, err, "process.%s: %s", key, msg);
+}
+
+static int check_apparmor(const char *profile, const struct oc_json *at, oc_error_t *err)
 {
 	if (!is_set(profile))
 		return 0;
 	if (has_bad_char(profile, false))
-		return oc_error_set(err, 0, "invalid apparmor profile \"%s\"", profile);
+		return lsm_error(at, "apparmorProfile", err, "invalid apparmor profile \"%s\"", profile);
 	/* nothing to confine with: what "unconfined" asks for */
 	if (strcmp(profile, "unconfined") == 0 && !apparmor_enabled())
 		return 0;
 	if (!HAVE_APPARMOR)
-		return oc_error_set(err, 0,
-				    "apparmor profile \"%s\" requested in config.json but ocichroot was built without "
-				    "libapparmor",
-				    profile);
+		return lsm_error(at, "apparmorProfile", err,
+				     "apparmor profile \"%s\" requested in config.json but "
+				     "ocichroot was built without libapparmor",
+				     profile);
 	if (!apparmor_enabled())
-		return oc_error_set(err, 0,
-				    "apparmor profile \"%s\" is specified in config.json, but apparmor is not enabled on "
-				    "this host",
-				    profile);
+		return lsm_error(at, "apparmorProfile", err,
+				     "apparmor profile \"%s\" is specified in config.json, but "
+				     "apparmor is not enabled on this host",
+				     profile);
 	return 0;
 }
 
-static int check_selinux(const char *label, oc_error_t *err)
+static int check_selinux(const char *label, const struct oc_json *at, oc_error_t *err)
 {
 	if (!is_set(label))
 		return 0;
 	if (has_bad_char(label, false))
-		return oc_error_set(err, 0, "invalid selinux label \"%s\"", label);
+		return lsm_error(at, "selinuxLabel", err, "invalid selinux label \"%s\"", label);
 	if (!HAVE_SELINUX)
-		return oc_error_set(err, 0,
-				    "selinux label requested in config.json but ocichroot was built without libselinux");
+		return lsm_error(at, "selinuxLabel", err,
+				     "selinux label requested in config.json but ocichroot was "
+				     "built without libselinux");
 	if (!selinux_enabled())
-		return oc_error_set(err, 0, "selinux label is specified in config, but selinux is disabled or not supported");
+		return lsm_error(at, "selinuxLabel", err,
+				     "selinux label is specified in config, but selinux is "
+				     "disabled or not supported");
 #if HAVE_SELINUX
 	if (security_check_context(label) < 0)
 		return oc_error_sys(err, "invalid selinux label \"%s\"", label);
@@ -101,7 +134,8 @@ static int check_selinux(const char *label, oc_error_t *err)
 
 int oc_lsm_check(const struct oc_spec_process *p, const char *mount_label, oc_error_t *err)
 {
-	if (p != NULL && (check_apparmor(p->apparmor_profile, err) < 0 || check_selinux(p->selinux_label, err) < 0))
+	if (p != NULL && (check_apparmor(p->apparmor_profile, where(p, "apparmorProfile"), err) < 0 ||
+			  check_selinux(p->selinux_label, where(p, "selinuxLabel"), err) < 0))
 		return -1;
 	if (is_set(mount_label)) {
 		if (has_bad_char(mount_label, true))
@@ -148,7 +182,7 @@ static int apply_apparmor(const char *profile, int procfd, oc_error_t *err)
 	if (!is_set(profile))
 		return 0;
 	if (!HAVE_APPARMOR && strcmp(profile, "unconfined") != 0)
-		return check_apparmor(profile, err);
+		return check_apparmor(profile, NULL, err);
 	text = oc_xasprintf("exec %s", profile);
 	if (oc_lsm_write_attr(procfd, "thread-self/attr/apparmor/exec", "thread-self/attr/exec", text, PROC_SUPER_MAGIC,
 			      err) < 0) {
@@ -169,7 +203,7 @@ int oc_lsm_apply_exec_labels(const struct oc_spec_process *p, int procfd, oc_err
 	if (!is_set(p->selinux_label))
 		return 0;
 	if (!HAVE_SELINUX)
-		return check_selinux(p->selinux_label, err);
+		return check_selinux(p->selinux_label, NULL, err);
 	if (oc_lsm_write_attr(procfd, "thread-self/attr/exec", NULL, p->selinux_label, PROC_SUPER_MAGIC, err) < 0)
 		return oc_error_prefix(err, "set selinux label \"%s\"", p->selinux_label);
 	return 0;
@@ -180,7 +214,7 @@ int oc_lsm_set_keycreate_label(const struct oc_spec_process *p, int procfd, oc_e
 	if (p == NULL || !is_set(p->selinux_label))
 		return 0;
 	if (!HAVE_SELINUX)
-		return check_selinux(p->selinux_label, err);
+		return check_selinux(p->selinux_label, NULL, err);
 	if (oc_lsm_write_attr(procfd, "thread-self/attr/keycreate", NULL, p->selinux_label, PROC_SUPER_MAGIC, err) < 0)
 		return oc_error_prefix(err, "set selinux key label \"%s\"", p->selinux_label);
 	return 0;

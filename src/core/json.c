@@ -18,6 +18,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "ocichroot/common.h"
+#include "ocichroot/file.h"
 #include "ocichroot/json.h"
 
 /* ---- arena ------------------------------------------------------------- */
@@ -581,8 +582,6 @@ out:
 int oc_json_read_file(const char *path, size_t max_size, char **bufp, size_t *lenp, oc_error_t *err)
 {
 	cleanup_close int fd = -1;
-	cleanup_free char *buf = NULL;
-	size_t len = 0, cap = 0;
 	struct stat st;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -594,33 +593,7 @@ int oc_json_read_file(const char *path, size_t max_size, char **bufp, size_t *le
 	 * enforces the limit whatever the size claims */
 	if (S_ISREG(st.st_mode) && (uint64_t) st.st_size > max_size)
 		return oc_error_set(err, 0, "%s: larger than %zu bytes", path, max_size);
-	cap = (size_t) st.st_size + 1;
-	buf = oc_xmalloc(cap + 1);
-	/* the size may change under us: read until EOF, never past max_size */
-	for (;;) {
-		ssize_t r;
-		if (len == cap) {
-			if (cap > max_size)
-				return oc_error_set(err, 0, "%s: larger than %zu bytes", path, max_size);
-			cap = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
-			buf = oc_xrealloc(buf, cap + 1);
-		}
-		r = read(fd, buf + len, cap - len);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return oc_error_sys(err, "read `%s`", path);
-		}
-		if (r == 0)
-			break;
-		len += (size_t) r;
-	}
-	if (len > max_size)
-		return oc_error_set(err, 0, "%s: larger than %zu bytes", path, max_size);
-	buf[len] = '\0';
-	*bufp = steal_pointer(&buf);
-	*lenp = len;
-	return 0;
+	return oc_read_fd(fd, path, max_size, (size_t) st.st_size, bufp, lenp, err);
 }
 
 /* ---- access ------------------------------------------------------------ */

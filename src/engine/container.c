@@ -658,21 +658,31 @@ fail:
 	return -1;
 }
 
+/* create, and the first half of run.  Signals stay blocked (the caller
+ * restores *old): blocked across clone() so that none runs our handlers in
+ * the child (init restores a clean mask before execve), and a foreground
+ * run reads them from a signalfd. */
+static int create_blocked(struct oc_ctx *ctx, const struct oc_runtime *rt, const struct oc_create_opts *o,
+			  struct created *c, sigset_t *old, oc_error_t *err)
+{
+	sigset_t all;
+
+	oc_runtime_harden();
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, old);
+	if (ctx_load(ctx, rt, o, err) < 0)
+		return -1;
+	return do_create(ctx, c, err);
+}
+
 int oc_engine_create(const struct oc_runtime *rt, const struct oc_create_opts *o, oc_error_t *err)
 {
 	struct oc_ctx ctx = {0};
 	struct created c;
-	sigset_t all, old;
+	sigset_t old;
 	int ret;
 
-	/* Blocked across clone() so that no signal runs our handlers in the
-	 * child; init restores a clean mask before execve. */
-	oc_runtime_harden();
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
-	ret = ctx_load(&ctx, rt, o, err);
-	if (ret == 0)
-		ret = do_create(&ctx, &c, err);
+	ret = create_blocked(&ctx, rt, o, &c, &old, err);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	oc_ctx_release(&ctx);
 	return ret;
@@ -1142,16 +1152,11 @@ int oc_engine_run(const struct oc_runtime *rt, const struct oc_create_opts *o, i
 {
 	struct oc_ctx ctx = {0};
 	struct created c = {.pid = -1, .pty_master = -1};
-	sigset_t all, old;
+	sigset_t old;
 	int ret;
 
 	*exit_status = 0;
-	oc_runtime_harden();
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
-	ret = ctx_load(&ctx, rt, o, err);
-	if (ret == 0)
-		ret = do_create(&ctx, &c, err);
+	ret = create_blocked(&ctx, rt, o, &c, &old, err);
 	if (ret == 0 && (ret = oc_engine_start(rt, o->id, err)) < 0) {
 		oc_error_t e2 = OC_ERROR_INIT;
 		oc_engine_delete(rt, o->id, true, &e2);

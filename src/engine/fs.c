@@ -24,6 +24,7 @@
 
 #include "ocichroot/common.h"
 #include "ocichroot/error.h"
+#include "ocichroot/file.h"
 #include "ocichroot/fs.h"
 
 #ifndef SYS_openat2
@@ -509,42 +510,13 @@ int oc_fs_proc_fd_check(int fd, oc_error_t *err)
 int oc_fs_read_file(int dirfd, const char *path, size_t max, char **out, size_t *len, oc_error_t *err)
 {
 	cleanup_close int fd = -1;
-	cleanup_free char *buf = NULL;
-	size_t n = 0, cap;
 
 	/* O_NONBLOCK: an image's FIFO at the path would block open() and
 	 * read() forever; O_NOCTTY: a tty must not become ours. */
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return oc_error_sys(err, "open `%s`", path);
-	cap = max < 4096 ? max + 1 : 4096;
-	buf = oc_xmalloc(cap + 1);
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			if (n > max)
-				return oc_error_set(err, EFBIG, "read `%s`", path);
-			cap = cap > max / 2 ? max + 1 : cap * 2;
-			buf = oc_xrealloc(buf, cap + 1);
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return oc_error_sys(err, "read `%s`", path);
-		}
-		if (r == 0)
-			break;
-		n += (size_t) r;
-	}
-	if (n > max)
-		return oc_error_set(err, EFBIG, "read `%s`", path);
-	buf[n] = '\0';
-	*out = steal_pointer(&buf);
-	if (len != NULL)
-		*len = n;
-	return 0;
+	return oc_read_fd(fd, path, max, 4096, out, len, err);
 }
 
 int oc_fs_write_file(int dirfd, const char *path, const char *data, size_t len, oc_error_t *err)

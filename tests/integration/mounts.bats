@@ -10,19 +10,6 @@ load helpers
 
 # ---- helpers of this file ---------------------------------------------------
 
-probe_bin() {
-	if [ -n "${PROBE:-}" ] && [ -x "$PROBE" ]; then
-		echo "$PROBE"
-		return
-	fi
-	local b="$BATS_FILE_TMPDIR/probe"
-	if [ ! -x "$b" ]; then
-		command -v cc >/dev/null || skip "needs a C compiler or PROBE"
-		cc -static -O2 -Wall -o "$b" "$BATS_TEST_DIRNAME/probe.c" || return 1
-	fi
-	echo "$b"
-}
-
 # add_mount JSON — append one mount to the spec.
 add_mount() {
 	update_config --argjson m "$1" '.mounts += [$m]'

@@ -9,20 +9,6 @@ load helpers
 
 # ---- helpers of this file ---------------------------------------------------
 
-# The probe helper (tests/integration/probe.c), statically linked so that it
-# runs in the busybox rootfs: meson passes PROBE, a direct bats run compiles.
-probe_bin() {
-	if [ -n "${PROBE:-}" ] && [ -x "$PROBE" ]; then
-		echo "$PROBE"
-		return
-	fi
-	local b="$BATS_FILE_TMPDIR/probe"
-	if [ ! -x "$b" ]; then
-		command -v cc >/dev/null || skip "needs a C compiler or PROBE"
-		cc -static -O2 -Wall -o "$b" "$BATS_TEST_DIRNAME/probe.c" || return 1
-	fi
-	echo "$b"
-}
 
 install_probe() {
 	local p

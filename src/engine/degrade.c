@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/mount.h>
@@ -54,12 +55,26 @@ static bool needs_own_userns(void)
 	return geteuid() != 0 || !has_sys_admin();
 }
 
-/* Restricted: what an unprivileged container, a pod or a rootless session
- * looks like from inside.  Marker files such as /.dockerenv say nothing:
- * a privileged container is a normal host for us, and some VMs carry one. */
+/* Under a seccomp filter ("Seccomp: 2" in /proc/self/status), as CI
+ * sandboxes and container engines run their payloads. */
+static bool seccomp_filtered(void)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "Seccomp:", 8) == 0)
+			return strtol(line + 8, NULL, 10) == 2;
+	return false;
+}
+
+/* Restricted: what an unprivileged container, a pod, a CI sandbox or a
+ * rootless session looks like from inside.  Marker files such as
+ * /.dockerenv say nothing: a privileged container is a normal host for us,
+ * and some VMs carry one. */
 bool oc_policy_restricted_host(void)
 {
-	return geteuid() != 0 || !initial_user_ns() || !has_sys_admin();
+	return geteuid() != 0 || !initial_user_ns() || !has_sys_admin() || seccomp_filtered();
 }
 
 int oc_policy_resolve(struct oc_ctx *ctx, oc_error_t *err)

@@ -957,7 +957,10 @@ int oc_mounts_finalize(struct oc_ctx *ctx, oc_error_t *err)
 					return -1;
 				continue;
 			}
-			if (write_sysctl(l->sysctl_keys[i], l->sysctl_values[i], err) < 0)
+			/* EROFS: /proc/sys is the host's, bound read-only by the
+			 * ladder (a nested place refused a fresh proc) */
+			if (write_sysctl(l->sysctl_keys[i], l->sysctl_values[i], err) < 0 &&
+			    (err->code != EROFS || oc_ctx_fallback(ctx, err, "not set") < 0))
 				return -1;
 		}
 		for (size_t i = 0; i < l->n_masked_paths; i++)

@@ -63,6 +63,19 @@ int oc_cli_unsupported(const struct oc_runtime *rt, int argc, char **argv, int *
 /* Print a verb's help; returns 0. */
 int oc_cli_help(const char *verb, const char *usage, const char *summary, const struct oc_opt *opts);
 
+/* The start of every verb: parse its options; with -h/--help print its
+ * help (usage and summary from the verb table) and return 1; else check
+ * that between min and max (-1: no limit) positional arguments remain
+ * from argv[*i] on. 0: go on; -1: err is set. */
+int oc_cli_begin(const char *verb, const struct oc_opt *opts, const bool *show_help, int argc, char **argv, int *i,
+		 int min, int max, oc_error_t *err);
+#define OC_CLI_BEGIN(verb, opts, help, argc, argv, i, min, max, err)                               \
+	do {                                                                                       \
+		int oc_cli_r_ = oc_cli_begin((verb), (opts), (help), (argc), (argv), (i), (min), (max), (err)); \
+		if (oc_cli_r_ != 0)                                                                \
+			return oc_cli_r_ < 0 ? -1 : 0;                                             \
+	} while (0)
+
 /* Set by the verb parsers when -h/--help was given: the verb printed its
  * help and there is nothing else to do. */
 extern bool oc_cli_help_shown;

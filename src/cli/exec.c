@@ -32,12 +32,9 @@ int oc_cli_exec(const struct oc_runtime *rt, int argc, char **argv, int *exit_st
 	};
 	int i = 0, ret;
 
-	ret = oc_cli_parse(opts, argc, argv, &i, err);
-	if (ret == 0 && show_help)
-		ret = oc_cli_help("exec", "[command options] <container-id> <command> [command options]",
-				  "execute new process inside the container", opts);
-	else if (ret == 0 && argc - i < 1)
-		ret = oc_error_set(err, 0, "\"exec\" requires a minimum of 1 argument");
+	ret = oc_cli_begin("exec", opts, &show_help, argc, argv, &i, 1, -1, err);
+	if (ret > 0)
+		ret = 0; /* help printed */
 	else if (ret == 0 && o.process_file == NULL && argc - i < 2)
 		ret = oc_error_set(err, 0, "exec: no command given (args cannot be empty)");
 	else if (ret == 0) {

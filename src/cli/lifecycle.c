@@ -7,16 +7,6 @@
 #include "cli.h"
 #include "ocichroot/common.h"
 
-/* Exactly `want` positional arguments (or between min and max). */
-static int need_args(const char *verb, int have, int min, int max, oc_error_t *err)
-{
-	if (have >= min && have <= max)
-		return 0;
-	if (min == max)
-		return oc_error_set(err, 0, "\"%s\" requires exactly %d argument(s)", verb, min);
-	return oc_error_set(err, 0, "\"%s\" requires a minimum of %d and a maximum of %d arguments", verb, min, max);
-}
-
 static int create_or_run(const struct oc_runtime *rt, int argc, char **argv, bool run, int *exit_status,
 			 oc_error_t *err)
 {
@@ -47,13 +37,7 @@ static int create_or_run(const struct oc_runtime *rt, int argc, char **argv, boo
 		create_opts[k] = (struct oc_opt){0};
 		table = create_opts;
 	}
-	if (oc_cli_parse(table, argc, argv, &i, err) < 0)
-		return -1;
-	if (show_help)
-		return oc_cli_help(verb, "[command options] <container-id>",
-			    run ? "create and run a container" : "create a container", table);
-	if (need_args(verb, argc - i, 1, 1, err) < 0)
-		return -1;
+	OC_CLI_BEGIN(verb, table, &show_help, argc, argv, &i, 1, 1, err);
 	o.id = argv[i];
 	if (!run)
 		return oc_engine_create(rt, &o, err);
@@ -77,12 +61,7 @@ int oc_cli_start(const struct oc_runtime *rt, int argc, char **argv, int *exit_s
 	const struct oc_opt opts[] = {HELP_OPT(&show_help), {0}};
 	int i = 0;
 
-	if (oc_cli_parse(opts, argc, argv, &i, err) < 0)
-		return -1;
-	if (show_help)
-		return oc_cli_help("start", "<container-id>", "executes the user defined process in a created container", opts);
-	if (need_args("start", argc - i, 1, 1, err) < 0)
-		return -1;
+	OC_CLI_BEGIN("start", opts, &show_help, argc, argv, &i, 1, 1, err);
 	return oc_engine_start(rt, argv[i], err);
 }
 
@@ -96,13 +75,7 @@ int oc_cli_kill(const struct oc_runtime *rt, int argc, char **argv, int *exit_st
 	};
 	int i = 0, sig = SIGTERM;
 
-	if (oc_cli_parse(opts, argc, argv, &i, err) < 0)
-		return -1;
-	if (show_help)
-		return oc_cli_help("kill", "[command options] <container-id> [signal]",
-			    "kill sends the specified signal (default: SIGTERM) to the container's init process", opts);
-	if (need_args("kill", argc - i, 1, 2, err) < 0)
-		return -1;
+	OC_CLI_BEGIN("kill", opts, &show_help, argc, argv, &i, 1, 2, err);
 	if (argc - i == 2) {
 		sig = oc_signal_parse(argv[i + 1]);
 		if (sig < 0)
@@ -121,13 +94,7 @@ int oc_cli_delete(const struct oc_runtime *rt, int argc, char **argv, int *exit_
 	};
 	int i = 0;
 
-	if (oc_cli_parse(opts, argc, argv, &i, err) < 0)
-		return -1;
-	if (show_help)
-		return oc_cli_help("delete", "[command options] <container-id>",
-			    "delete any resources held by the container often used with detached container", opts);
-	if (need_args("delete", argc - i, 1, 1, err) < 0)
-		return -1;
+	OC_CLI_BEGIN("delete", opts, &show_help, argc, argv, &i, 1, 1, err);
 	return oc_engine_delete(rt, argv[i], force, err);
 }
 

@@ -7,26 +7,23 @@
 #include "cli.h"
 #include "ocichroot/common.h"
 
-static int one_id(const char *verb, const char *summary, int argc, char **argv, const char **id, oc_error_t *err)
+/* pause and resume: an id, nothing else */
+static int one_id(const char *verb, int argc, char **argv, const char **id, oc_error_t *err)
 {
 	bool show_help = false;
 	const struct oc_opt opts[] = {HELP_OPT(&show_help), {0}};
 	int i = 0;
+	int r = oc_cli_begin(verb, opts, &show_help, argc, argv, &i, 1, 1, err);
 
-	if (oc_cli_parse(opts, argc, argv, &i, err) < 0)
-		return -1;
-	if (show_help)
-		return oc_cli_help(verb, "<container-id>", summary, opts), 1;
-	if (argc - i != 1)
-		return oc_error_set(err, 0, "\"%s\" requires exactly 1 argument(s)", verb);
-	*id = argv[i];
-	return 0;
+	if (r == 0)
+		*id = argv[i];
+	return r;
 }
 
 int oc_cli_pause(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err)
 {
 	const char *id = NULL;
-	int r = one_id("pause", "pause suspends all processes inside the container", argc, argv, &id, err);
+	int r = one_id("pause", argc, argv, &id, err);
 
 	return r != 0 ? (r > 0 ? 0 : -1) : oc_engine_pause(rt, id, err);
 }
@@ -34,7 +31,7 @@ int oc_cli_pause(const struct oc_runtime *rt, int argc, char **argv, int *exit_s
 int oc_cli_resume(const struct oc_runtime *rt, int argc, char **argv, int *exit_status, oc_error_t *err)
 {
 	const char *id = NULL;
-	int r = one_id("resume", "resumes all processes that have been previously paused", argc, argv, &id, err);
+	int r = one_id("resume", argc, argv, &id, err);
 
 	return r != 0 ? (r > 0 ? 0 : -1) : oc_engine_resume(rt, id, err);
 }
@@ -51,13 +48,7 @@ int oc_cli_ps(const struct oc_runtime *rt, int argc, char **argv, int *exit_stat
 	cleanup_free char *out = NULL;
 	int i = 0;
 
-	if (oc_cli_parse(opts, argc, argv, &i, err) < 0)
-		return -1;
-	if (show_help)
-		return oc_cli_help("ps", "[command options] <container-id> [ps options]",
-				   "ps displays the processes running inside a container", opts);
-	if (argc - i < 1)
-		return oc_error_set(err, 0, "\"ps\" requires a minimum of 1 argument");
+	OC_CLI_BEGIN("ps", opts, &show_help, argc, argv, &i, 1, -1, err);
 	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
 		return oc_error_set(err, 0, "invalid format option");
 	if (oc_engine_ps(rt, argv[i], strcmp(format, "json") == 0, argv + i + 1, argc - i - 1, &out, err) < 0)
@@ -93,13 +84,7 @@ int oc_cli_update(const struct oc_runtime *rt, int argc, char **argv, int *exit_
 	};
 	int i = 0;
 
-	if (oc_cli_parse(opts, argc, argv, &i, err) < 0)
-		return -1;
-	if (show_help)
-		return oc_cli_help("update", "[command options] <container-id>",
-				   "update container resource constraints", opts);
-	if (argc - i != 1)
-		return oc_error_set(err, 0, "\"update\" requires exactly 1 argument(s)");
+	OC_CLI_BEGIN("update", opts, &show_help, argc, argv, &i, 1, 1, err);
 	return oc_engine_update(rt, argv[i], &o, err);
 }
 
@@ -145,14 +130,7 @@ int oc_cli_events(const struct oc_runtime *rt, int argc, char **argv, int *exit_
 	long ms = 0;
 	int i = 0;
 
-	if (oc_cli_parse(opts, argc, argv, &i, err) < 0)
-		return -1;
-	if (show_help)
-		return oc_cli_help("events", "[command options] <container-id>",
-				   "display container events such as OOM notifications, cpu, memory, and IO usage statistics",
-				   opts);
-	if (argc - i != 1)
-		return oc_error_set(err, 0, "\"events\" requires exactly 1 argument(s)");
+	OC_CLI_BEGIN("events", opts, &show_help, argc, argv, &i, 1, 1, err);
 	if (parse_duration(interval, &ms, err) < 0)
 		return -1;
 	return oc_engine_events(rt, argv[i], stats, ms, emit_line, err);

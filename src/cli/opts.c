@@ -138,3 +138,25 @@ int oc_cli_help(const char *verb, const char *usage, const char *summary, const 
 	oc_cli_help_shown = true;
 	return 0;
 }
+
+int oc_cli_begin(const char *verb, const struct oc_opt *opts, const bool *show_help, int argc, char **argv, int *i,
+		 int min, int max, oc_error_t *err)
+{
+	const struct oc_verb *v = oc_cli_find_verb(verb);
+	int have;
+
+	if (oc_cli_parse(opts, argc, argv, i, err) < 0)
+		return -1;
+	if (*show_help) {
+		oc_cli_help(verb, v ? v->usage : "", v ? v->summary : "", opts);
+		return 1;
+	}
+	have = argc - *i;
+	if (have >= min && (max < 0 || have <= max))
+		return 0;
+	if (min == max)
+		return oc_error_set(err, 0, "\"%s\" requires exactly %d argument(s)", verb, min);
+	if (max < 0)
+		return oc_error_set(err, 0, "\"%s\" requires a minimum of %d argument(s)", verb, min);
+	return oc_error_set(err, 0, "\"%s\" requires a minimum of %d and a maximum of %d arguments", verb, min, max);
+}

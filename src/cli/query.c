@@ -13,12 +13,7 @@ int oc_cli_state(const struct oc_runtime *rt, int argc, char **argv, int *exit_s
 	cleanup_free char *json = NULL;
 	int i = 0;
 
-	if (oc_cli_parse(opts, argc, argv, &i, err) < 0)
-		return -1;
-	if (show_help)
-		return oc_cli_help("state", "<container-id>", "output the state of a container", opts);
-	if (argc - i != 1)
-		return oc_error_set(err, 0, "\"state\" requires exactly 1 argument(s)");
+	OC_CLI_BEGIN("state", opts, &show_help, argc, argv, &i, 1, 1, err);
 	if (oc_engine_state(rt, argv[i], &json, err) < 0)
 		return -1;
 	printf("%s\n", json);
@@ -39,12 +34,7 @@ int oc_cli_list(const struct oc_runtime *rt, int argc, char **argv, int *exit_st
 	size_t n = 0;
 	int i = 0;
 
-	if (oc_cli_parse(opts, argc, argv, &i, err) < 0)
-		return -1;
-	if (show_help)
-		return oc_cli_help("list", "[command options]", "lists containers started by ocichroot with the given root", opts);
-	if (argc - i != 0)
-		return oc_error_set(err, 0, "\"list\" requires exactly 0 argument(s)");
+	OC_CLI_BEGIN("list", opts, &show_help, argc, argv, &i, 0, 0, err);
 	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
 		return oc_error_set(err, 0, "invalid format option");
 	if (oc_engine_list(rt, &l, &n, err) < 0)
@@ -88,12 +78,7 @@ int oc_cli_spec(const struct oc_runtime *rt, int argc, char **argv, int *exit_st
 	};
 	int i = 0;
 
-	if (oc_cli_parse(opts, argc, argv, &i, err) < 0)
-		return -1;
-	if (show_help)
-		return oc_cli_help("spec", "[command options]", "create a new specification file", opts);
-	if (argc - i != 0)
-		return oc_error_set(err, 0, "\"spec\" requires exactly 0 argument(s)");
+	OC_CLI_BEGIN("spec", opts, &show_help, argc, argv, &i, 0, 0, err);
 	return oc_engine_write_spec(bundle, rootless, err);
 }
 
@@ -104,12 +89,7 @@ int oc_cli_features(const struct oc_runtime *rt, int argc, char **argv, int *exi
 	cleanup_free char *json = NULL;
 	int i = 0;
 
-	if (oc_cli_parse(opts, argc, argv, &i, err) < 0)
-		return -1;
-	if (show_help)
-		return oc_cli_help("features", "", "show the enabled features", opts);
-	if (argc - i != 0)
-		return oc_error_set(err, 0, "\"features\" requires exactly 0 argument(s)");
+	OC_CLI_BEGIN("features", opts, &show_help, argc, argv, &i, 0, 0, err);
 	json = oc_engine_features();
 	printf("%s\n", json);
 	return 0;

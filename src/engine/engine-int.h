@@ -89,6 +89,11 @@ int oc_ns_enter_for_clone(struct oc_ctx *ctx, int saved[OC_NS__MAX], int *clone_
 int oc_ns_restore(int saved[OC_NS__MAX], oc_error_t *err);
 /* Child: join the user and mount namespaces given by path. */
 int oc_ns_join_in_child(struct oc_ctx *ctx, oc_error_t *err);
+/* /proc, checked to be procfs (for every write of id maps). */
+int oc_ns_open_proc(int *out, oc_error_t *err);
+/* Write one of pid's id maps ("uid_map", "gid_map") through procfd. */
+int oc_ns_write_map(int procfd, pid_t pid, const char *file, const struct oc_spec_idmap *m, size_t n,
+		    oc_error_t *err);
 /* Parent: write uid_map/gid_map of the new user namespace of pid. */
 int oc_ns_write_idmaps(struct oc_ctx *ctx, pid_t pid, oc_error_t *err);
 void oc_ns_close(struct oc_ctx *ctx);

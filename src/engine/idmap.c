@@ -40,33 +40,16 @@ static bool wants_idmap(const struct oc_spec_mount *m)
  * mount's map as "filesystem id, id it shows as" (uid_map's inside and
  * outside columns), so {containerID: 0, hostID: 100000} shows the image's
  * root-owned files as kernel uid 100000, the root of a container whose
- * user namespace maps 0 to 100000. */
-static int write_map(pid_t pid, const char *file, const struct oc_spec_idmap *m, size_t n, oc_error_t *err)
-{
-	char path[64];
-	cleanup_free char *buf = NULL;
-	size_t len = 0;
-	cleanup_close int fd = -1;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (f == NULL)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
-	fclose(f);
-	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, buf, len) != (ssize_t) len)
-		return oc_error_sys(err, "write `%s` for an idmapped mount", path);
-	return 0;
-}
-
-/* A user namespace with the given maps, held by a descriptor: a child is
- * made in it only long enough to write its maps and open it. */
+ * user namespace maps 0 to 100000.
+ *
+ * A user namespace with the given maps, held by a descriptor: a child is
+ * made in it only long enough to have its maps written and be opened; the
+ * namespace is opened through the same checked /proc. */
 static int make_userns(const struct oc_spec_mount *m, int *out, oc_error_t *err)
 {
 	char path[64];
 	int ret = -1, fd;
+	cleanup_close int procfd = -1;
 	pid_t pid = (pid_t) syscall(SYS_clone, (unsigned long) CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
 
 	if (pid == 0) {
@@ -76,13 +59,13 @@ static int make_userns(const struct oc_spec_mount *m, int *out, oc_error_t *err)
 	}
 	if (pid < 0)
 		return oc_error_sys(err, "create a user namespace for the idmapped mount `%s`", m->destination);
-
-	if (write_map(pid, "uid_map", m->uid_mappings, m->n_uid_mappings, err) == 0 &&
-	    write_map(pid, "gid_map", m->gid_mappings, m->n_gid_mappings, err) == 0) {
-		snprintf(path, sizeof path, "/proc/%d/ns/user", pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (oc_ns_open_proc(&procfd, err) == 0 &&
+	    oc_ns_write_map(procfd, pid, "uid_map", m->uid_mappings, m->n_uid_mappings, err) == 0 &&
+	    oc_ns_write_map(procfd, pid, "gid_map", m->gid_mappings, m->n_gid_mappings, err) == 0) {
+		snprintf(path, sizeof path, "%d/ns/user", pid);
+		fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			oc_error_sys(err, "open `%s`", path);
+			oc_error_sys(err, "open `/proc/%s`", path);
 		else {
 			*out = fd;
 			ret = 0;

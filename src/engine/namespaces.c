@@ -189,26 +189,26 @@ int oc_ns_join_in_child(struct oc_ctx *ctx, oc_error_t *err)
 	return 0;
 }
 
-static char *format_map(const struct oc_spec_idmap *m, size_t n)
+/* CVE-2019-19921 class: id maps are written through a procfs we checked is
+ * procfs, never through a path something else could have mounted over. */
+int oc_ns_open_proc(int *out, oc_error_t *err)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	int fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct statfs sfs;
 
-	if (f == NULL)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
-	fclose(f);
-	return buf;
+	if (fd < 0)
+		return oc_error_sys(err, "open `/proc`");
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
+		close(fd);
+		return oc_error_set(err, 0, "`/proc` is not a procfs");
+	}
+	*out = fd;
+	return 0;
 }
 
-/* CVE-2019-19921 class: id maps are written through a procfs we checked is
- * procfs, never through a path the container could have mounted over. */
-static int write_proc_file(int procfd, const char *path, const char *data, oc_error_t *err)
+static int write_proc_file(int procfd, const char *path, const char *data, size_t len, oc_error_t *err)
 {
 	cleanup_close int fd = openat(procfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	size_t len = strlen(data);
 
 	if (fd < 0)
 		return oc_error_sys(err, "open `/proc/%s`", path);
@@ -217,32 +217,39 @@ static int write_proc_file(int procfd, const char *path, const char *data, oc_er
 	return 0;
 }
 
+int oc_ns_write_map(int procfd, pid_t pid, const char *file, const struct oc_spec_idmap *m, size_t n,
+		    oc_error_t *err)
+{
+	cleanup_free char *buf = NULL;
+	size_t len = 0;
+	char path[64];
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+	fclose(f);
+	snprintf(path, sizeof path, "%d/%s", pid, file);
+	return write_proc_file(procfd, path, buf, len, err);
+}
+
 int oc_ns_write_idmaps(struct oc_ctx *ctx, pid_t pid, oc_error_t *err)
 {
 	const struct oc_spec_linux *l = ctx->spec->linux;
-	cleanup_close int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	cleanup_free char *uidmap = NULL, *gidmap = NULL;
+	cleanup_close int procfd = -1;
 	char path[64];
-	struct statfs sfs;
 
-	if (procfd < 0)
-		return oc_error_sys(err, "open `/proc`");
-	if (fstatfs(procfd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-		return oc_error_set(err, 0, "`/proc` is not a procfs");
-	uidmap = format_map(l->uid_mappings, l->n_uid_mappings);
-	gidmap = format_map(l->gid_mappings, l->n_gid_mappings);
+	if (oc_ns_open_proc(&procfd, err) < 0)
+		return -1;
 	/* An unprivileged writer must deny setgroups before writing gid_map;
 	 * for root, keep setgroups so the container can set its groups. */
 	if (geteuid() != 0) {
 		snprintf(path, sizeof path, "%d/setgroups", pid);
-		if (write_proc_file(procfd, path, "deny", err) < 0)
+		if (write_proc_file(procfd, path, "deny", 4, err) < 0)
 			return -1;
 	}
-	snprintf(path, sizeof path, "%d/uid_map", pid);
-	if (write_proc_file(procfd, path, uidmap, err) < 0)
+	if (oc_ns_write_map(procfd, pid, "uid_map", l->uid_mappings, l->n_uid_mappings, err) < 0)
 		return -1;
-	snprintf(path, sizeof path, "%d/gid_map", pid);
-	if (write_proc_file(procfd, path, gidmap, err) < 0)
-		return -1;
-	return 0;
+	return oc_ns_write_map(procfd, pid, "gid_map", l->gid_mappings, l->n_gid_mappings, err);
 }

@@ -77,7 +77,11 @@ int oc_json_read_file(const char *path, size_t max_size, char **buf, size_t *len
 
 /* Member `key` of an object, NULL when absent or when obj is no object. */
 const struct oc_json *oc_json_get(const struct oc_json *obj, const char *key);
-const char *oc_json_type_name(enum oc_json_type t); /* "a string", "an object", ... */
+const char *oc_json_type_name(enum oc_json_type t);
+/* For error positions: member `key` of obj, or obj itself when absent (NULL
+ * only when obj is); element i of array member `key`, else the same. */
+const struct oc_json *oc_json_at(const struct oc_json *obj, const char *key);
+const struct oc_json *oc_json_at_item(const struct oc_json *obj, const char *key, size_t i); /* "a string", "an object", ... */
 
 /* "FILE:LINE:COL: " + the formatted message, at node `at` (which may be
  * NULL: then no position is given). Returns -1. */

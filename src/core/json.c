@@ -608,6 +608,22 @@ const struct oc_json *oc_json_get(const struct oc_json *obj, const char *key)
 	return NULL;
 }
 
+const struct oc_json *oc_json_at(const struct oc_json *obj, const char *key)
+{
+	const struct oc_json *v = oc_json_get(obj, key);
+
+	return v != NULL ? v : obj;
+}
+
+const struct oc_json *oc_json_at_item(const struct oc_json *obj, const char *key, size_t i)
+{
+	const struct oc_json *v = oc_json_get(obj, key);
+
+	if (v != NULL && v->type == OC_JSON_ARRAY && i < v->u.array.n)
+		return v->u.array.items[i];
+	return oc_json_at(obj, key);
+}
+
 const char *oc_json_type_name(enum oc_json_type t)
 {
 	switch (t) {

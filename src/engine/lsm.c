@@ -64,12 +64,7 @@ static bool has_bad_char(const char *s, bool quote)
  * without a document, as the unit tests do). */
 static const struct oc_json *where(const struct oc_spec_process *p, const char *key)
 {
-	const struct oc_json *v;
-
-	if (p == NULL || p->json == NULL)
-		return NULL;
-	v = oc_json_get(p->json, key);
-	return v != NULL ? v : p->json;
+	return p != NULL ? oc_json_at(p->json, key) : NULL;
 }
 
 /* With a position (config.json checked by create or exec):

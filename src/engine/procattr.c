@@ -81,22 +81,7 @@ static long lookup(const struct name_value *t, size_t n, const char *name)
 }
 #define LOOKUP(t, name) lookup((t), OC_ARRAY_SIZE(t), (name))
 
-/* Where member `key` of obj is (obj when absent), for error positions. */
-static const struct oc_json *at(const struct oc_json *obj, const char *key)
-{
-	const struct oc_json *v = oc_json_get(obj, key);
 
-	return v != NULL ? v : obj;
-}
-
-static const struct oc_json *item(const struct oc_json *obj, const char *key, size_t i)
-{
-	const struct oc_json *v = oc_json_get(obj, key);
-
-	if (v != NULL && v->type == OC_JSON_ARRAY && i < v->u.array.n)
-		return v->u.array.items[i];
-	return at(obj, key);
-}
 
 /* ---- cpu lists ------------------------------------------------------------ */
 
@@ -189,23 +174,23 @@ static int check_scheduler(const struct oc_spec_scheduler *s, const char *pre, o
 	if (s->policy == NULL)
 		return oc_json_error(s->json, err, "%sscheduler.policy: missing required field", pre);
 	if (policy < 0)
-		return oc_json_error(at(s->json, "policy"), err, "%sscheduler.policy: unknown policy \"%s\"", pre,
+		return oc_json_error(oc_json_at(s->json, "policy"), err, "%sscheduler.policy: unknown policy \"%s\"", pre,
 				     s->policy);
 	if (s->has_nice && (s->nice < -20 || s->nice > 19))
-		return oc_json_error(at(s->json, "nice"), err, "%sscheduler.nice: %d is out of range (-20..19)", pre,
+		return oc_json_error(oc_json_at(s->json, "nice"), err, "%sscheduler.nice: %d is out of range (-20..19)", pre,
 				     (int) s->nice);
 	for (size_t i = 0; i < s->n_flags; i++)
 		if (LOOKUP(sched_flags, s->flags[i]) < 0)
-			return oc_json_error(item(s->json, "flags", i), err,
+			return oc_json_error(oc_json_at_item(s->json, "flags", i), err,
 					     "%sscheduler.flags[%zu]: unknown flag \"%s\"", pre, i, s->flags[i]);
 	if (s->has_priority && s->priority != 0 && !rt)
-		return oc_json_error(at(s->json, "priority"), err,
+		return oc_json_error(oc_json_at(s->json, "priority"), err,
 				     "%sscheduler.priority: only SCHED_FIFO and SCHED_RR take a priority", pre);
 	if (rt) {
 		int lo = sched_get_priority_min((int) policy), hi = sched_get_priority_max((int) policy);
 		int32_t prio = s->has_priority ? s->priority : 0;
 		if (prio < lo || prio > hi)
-			return oc_json_error(at(s->json, "priority"), err,
+			return oc_json_error(oc_json_at(s->json, "priority"), err,
 					     "%sscheduler.priority: %d is out of range for %s (%d..%d)", pre, (int) prio,
 					     s->policy, lo, hi);
 	}
@@ -251,10 +236,10 @@ int oc_procattr_validate_process(const struct oc_spec_process *p, const char *pr
 	if (p->io_priority != NULL) {
 		const struct oc_spec_io_priority *io = p->io_priority;
 		if (LOOKUP(io_classes, io->class_) < 0)
-			return oc_json_error(at(io->json, "class"), err, "%sioPriority.class: unknown class \"%s\"", pre,
+			return oc_json_error(oc_json_at(io->json, "class"), err, "%sioPriority.class: unknown class \"%s\"", pre,
 					     io->class_ ? io->class_ : "");
 		if (io->priority < 0 || io->priority > 7)
-			return oc_json_error(at(io->json, "priority"), err,
+			return oc_json_error(oc_json_at(io->json, "priority"), err,
 					     "%sioPriority.priority: %d is out of range (0..7)", pre, (int) io->priority);
 	}
 	if (p->exec_cpu_affinity != NULL) {
@@ -268,7 +253,7 @@ int oc_procattr_validate_process(const struct oc_spec_process *p, const char *pr
 				continue;
 			if (oc_procattr_parse_cpus(vals[i], &set, &size, err) < 0) {
 				oc_error_clear(err);
-				return oc_json_error(at(a->json, keys[i]), err,
+				return oc_json_error(oc_json_at(a->json, keys[i]), err,
 						     "%sexecCPUAffinity.%s: invalid cpu list \"%s\"", pre, keys[i],
 						     vals[i]);
 			}
@@ -283,7 +268,7 @@ int oc_procattr_validate_process(const struct oc_spec_process *p, const char *pr
 		/* setrlimit(2) would fail with a bare EPERM */
 		max = nr_open();
 		if (r->hard > max)
-			return oc_json_error(at(r->json, "hard"), err,
+			return oc_json_error(oc_json_at(r->json, "hard"), err,
 					     "%srlimits[%zu]: RLIMIT_NOFILE hard limit %" PRIu64
 					     " is greater than fs.nr_open (%" PRIu64 ")",
 					     pre, i, r->hard, max);
@@ -297,11 +282,11 @@ int oc_procattr_validate(const struct oc_spec *spec, oc_error_t *err)
 
 	if (pers != NULL) {
 		if (LOOKUP(domains, pers->domain) < 0)
-			return oc_json_error(at(pers->json, "domain"), err, "linux.personality.domain: unknown domain \"%s\"",
+			return oc_json_error(oc_json_at(pers->json, "domain"), err, "linux.personality.domain: unknown domain \"%s\"",
 					     pers->domain ? pers->domain : "");
 		/* runtime-spec: "no additional flags are supported" yet */
 		if (pers->n_flags > 0)
-			return oc_json_error(item(pers->json, "flags", 0), err,
+			return oc_json_error(oc_json_at_item(pers->json, "flags", 0), err,
 					     "linux.personality.flags[0]: unsupported flag \"%s\"", pers->flags[0]);
 	}
 	if (spec->process != NULL)

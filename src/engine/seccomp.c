@@ -269,13 +269,6 @@ static const struct {
 #endif
 };
 
-/* Where member `key` of obj is (obj when absent), for error positions. */
-static const struct oc_json *at(const struct oc_json *obj, const char *key)
-{
-	const struct oc_json *v = oc_json_get(obj, key);
-
-	return v != NULL ? v : obj;
-}
 
 /* path names the object holding "action"/"errnoRet" (or, for the
  * default, "defaultAction"/"defaultErrnoRet"): pre + "Action" etc. */
@@ -296,12 +289,12 @@ static int action_value(const char *name, bool has_errno, uint32_t errno_ret, co
 			errno_ret = EPERM;
 		/* the kernel keeps 16 bits of data */
 		if (errno_ret > 0xffff)
-			return oc_json_error(at(obj, ekey), err, "%s.%s: %u is out of range (0..65535)", path, ekey,
+			return oc_json_error(oc_json_at(obj, ekey), err, "%s.%s: %u is out of range (0..65535)", path, ekey,
 					     errno_ret);
 		*out = actions[i].action | errno_ret;
 		return 0;
 	}
-	return oc_json_error(at(obj, akey), err, "%s.%s: unknown action \"%s\"", path, akey, name);
+	return oc_json_error(oc_json_at(obj, akey), err, "%s.%s: unknown action \"%s\"", path, akey, name);
 }
 
 /* Kernels before 4.14 lack KILL_PROCESS and LOG, before 5.0 NOTIFY:
@@ -386,11 +379,11 @@ static int make_conds(const struct oc_spec_seccomp_syscall *sc, size_t idx, stru
 			if (a->op != NULL && strcmp(operators[k].name, a->op) == 0)
 				break;
 		if (k == OC_ARRAY_SIZE(operators))
-			return oc_json_error(at(a->json, "op"), err,
+			return oc_json_error(oc_json_at(a->json, "op"), err,
 					     "linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator \"%s\"", idx, j,
 					     a->op ? a->op : "");
 		if (a->index >= 6)
-			return oc_json_error(at(a->json, "index"), err,
+			return oc_json_error(oc_json_at(a->json, "index"), err,
 					     "linux.seccomp.syscalls[%zu].args[%zu].index: %u is out of range (0..5)", idx,
 					     j, a->index);
 		/* for MASKED_EQ, value is the mask and valueTwo the datum
@@ -440,7 +433,7 @@ static int add_rules(struct oc_seccomp *sc, const struct oc_spec_seccomp *s, uin
 			oc_debug("seccomp: syscalls[%zu] skipped: its action is the default action", i);
 			continue;
 		}
-		if (check_kernel_action(act, r->action, at(r->json, "action"), err) < 0)
+		if (check_kernel_action(act, r->action, oc_json_at(r->json, "action"), err) < 0)
 			return -1;
 		if (act == SCMP_ACT_NOTIFY)
 			sc->notify = true;
@@ -512,9 +505,9 @@ int oc_seccomp_prepare(const struct oc_spec_seccomp *s, struct oc_seccomp **out,
 			 true, &def, err) < 0)
 		return -1;
 	if (def == SCMP_ACT_NOTIFY)
-		return oc_json_error(at(s->json, "defaultAction"), err,
+		return oc_json_error(oc_json_at(s->json, "defaultAction"), err,
 				     "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
-	if (check_kernel_action(def, s->default_action, at(s->json, "defaultAction"), err) < 0)
+	if (check_kernel_action(def, s->default_action, oc_json_at(s->json, "defaultAction"), err) < 0)
 		return -1;
 
 	sc = oc_xcalloc(1, sizeof *sc);

@@ -19,23 +19,7 @@
 			return -1; \
 	} while (0)
 
-/* Where member `key` of obj is, or obj itself when it is absent. */
-static const struct oc_json *at(const struct oc_json *obj, const char *key)
-{
-	const struct oc_json *v = oc_json_get(obj, key);
 
-	return v != NULL ? v : obj;
-}
-
-/* Where element i of array member `key` of obj is. */
-static const struct oc_json *item(const struct oc_json *obj, const char *key, size_t i)
-{
-	const struct oc_json *v = oc_json_get(obj, key);
-
-	if (v != NULL && v->type == OC_JSON_ARRAY && i < v->u.array.n)
-		return v->u.array.items[i];
-	return at(obj, key);
-}
 
 /* Where member `key` of map member `map` of obj is. */
 static const struct oc_json *map_at(const struct oc_json *obj, const char *map, const char *key)
@@ -43,7 +27,7 @@ static const struct oc_json *map_at(const struct oc_json *obj, const char *map, 
 	const struct oc_json *m = oc_json_get(obj, map);
 	const struct oc_json *v = oc_json_get(m, key);
 
-	return v != NULL ? v : at(obj, map);
+	return v != NULL ? v : oc_json_at(obj, map);
 }
 
 static int verr(const struct oc_json *where, oc_error_t *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -98,7 +82,7 @@ static int check_caps(const struct oc_spec_capabilities *k, const char *pre, oc_
 			/* cap_from_name also takes lower case and numbers;
 			 * the spec (and runc) only know "CAP_" names */
 			if (strncmp(name, "CAP_", 4) != 0 || cap_from_name(name, &cv) < 0)
-				return verr(item(k->json, sets[s].key, i), err,
+				return verr(oc_json_at_item(k->json, sets[s].key, i), err,
 					    "%scapabilities.%s[%zu]: unknown capability \"%s\"", pre, sets[s].key, i,
 					    name);
 		}
@@ -113,15 +97,15 @@ static int check_rlimits(const struct oc_spec_process *p, const char *pre, oc_er
 		if (r->type == NULL)
 			return verr(r->json, err, "%srlimits[%zu].type: missing required field", pre, i);
 		if (r->resource < 0)
-			return verr(at(r->json, "type"), err, "%srlimits[%zu].type: unknown rlimit \"%s\"", pre, i,
+			return verr(oc_json_at(r->json, "type"), err, "%srlimits[%zu].type: unknown rlimit \"%s\"", pre, i,
 				    r->type);
 		if (r->soft > r->hard)
-			return verr(at(r->json, "soft"), err,
+			return verr(oc_json_at(r->json, "soft"), err,
 				    "%srlimits[%zu]: soft limit %llu is greater than hard limit %llu", pre, i,
 				    (unsigned long long) r->soft, (unsigned long long) r->hard);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(p->rlimits[j].type, r->type) == 0)
-				return verr(at(r->json, "type"), err, "%srlimits[%zu].type: duplicate rlimit \"%s\"",
+				return verr(oc_json_at(r->json, "type"), err, "%srlimits[%zu].type: duplicate rlimit \"%s\"",
 					    pre, i, r->type);
 	}
 	return 0;
@@ -139,13 +123,13 @@ static int check_scheduler(const struct oc_spec_scheduler *s, const char *pre, o
 	if (s->policy == NULL)
 		return verr(s->json, err, "%sscheduler.policy: missing required field", pre);
 	if (!in_list(s->policy, policies))
-		return verr(at(s->json, "policy"), err, "%sscheduler.policy: unknown policy \"%s\"", pre, s->policy);
+		return verr(oc_json_at(s->json, "policy"), err, "%sscheduler.policy: unknown policy \"%s\"", pre, s->policy);
 	if (s->has_nice && (s->nice < -20 || s->nice > 19))
-		return verr(at(s->json, "nice"), err, "%sscheduler.nice: %d is out of range (-20..19)", pre,
+		return verr(oc_json_at(s->json, "nice"), err, "%sscheduler.nice: %d is out of range (-20..19)", pre,
 			    (int) s->nice);
 	for (size_t i = 0; i < s->n_flags; i++)
 		if (!in_list(s->flags[i], flags))
-			return verr(item(s->json, "flags", i), err, "%sscheduler.flags[%zu]: unknown flag \"%s\"", pre,
+			return verr(oc_json_at_item(s->json, "flags", i), err, "%sscheduler.flags[%zu]: unknown flag \"%s\"", pre,
 				    i, s->flags[i]);
 	return 0;
 }
@@ -161,11 +145,11 @@ int oc_spec_validate_process(const struct oc_spec_process *p, const char *prefix
 	cleanup_free char *pre = dotted(prefix);
 
 	if (p->n_args == 0)
-		return verr(at(p->json, "args"), err, "%sargs: must not be empty", pre);
+		return verr(oc_json_at(p->json, "args"), err, "%sargs: must not be empty", pre);
 	if (p->cwd == NULL || p->cwd[0] == '\0')
-		return verr(at(p->json, "cwd"), err, "%scwd: missing required field", pre);
+		return verr(oc_json_at(p->json, "cwd"), err, "%scwd: missing required field", pre);
 	if (!is_abs(p->cwd))
-		return verr(at(p->json, "cwd"), err, "%scwd: \"%s\" is not an absolute path", pre, p->cwd);
+		return verr(oc_json_at(p->json, "cwd"), err, "%scwd: \"%s\" is not an absolute path", pre, p->cwd);
 	if (p->console_size != NULL) {
 		const struct oc_json *cs = p->console_size->json;
 		if (cs != NULL && (oc_json_get(cs, "height") == NULL || oc_json_get(cs, "width") == NULL))
@@ -175,7 +159,7 @@ int oc_spec_validate_process(const struct oc_spec_process *p, const char *prefix
 	if (p->capabilities != NULL)
 		TRY(check_caps(p->capabilities, pre, err));
 	if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
-		return verr(at(p->json, "oomScoreAdj"), err, "%soomScoreAdj: %d is out of range (-1000..1000)", pre,
+		return verr(oc_json_at(p->json, "oomScoreAdj"), err, "%soomScoreAdj: %d is out of range (-1000..1000)", pre,
 			    p->oom_score_adj);
 	if (p->scheduler != NULL)
 		TRY(check_scheduler(p->scheduler, pre, err));
@@ -184,19 +168,19 @@ int oc_spec_validate_process(const struct oc_spec_process *p, const char *prefix
 		if (io->class_ == NULL)
 			return verr(io->json, err, "%sioPriority.class: missing required field", pre);
 		if (!in_list(io->class_, io_classes))
-			return verr(at(io->json, "class"), err, "%sioPriority.class: unknown class \"%s\"", pre,
+			return verr(oc_json_at(io->json, "class"), err, "%sioPriority.class: unknown class \"%s\"", pre,
 				    io->class_);
 		if (io->priority < 0 || io->priority > 7)
-			return verr(at(io->json, "priority"), err, "%sioPriority.priority: %d is out of range (0..7)",
+			return verr(oc_json_at(io->json, "priority"), err, "%sioPriority.priority: %d is out of range (0..7)",
 				    pre, (int) io->priority);
 	}
 	if (p->exec_cpu_affinity != NULL) {
 		const struct oc_spec_cpu_affinity *a = p->exec_cpu_affinity;
 		if (a->initial != NULL && !is_cpu_list(a->initial))
-			return verr(at(a->json, "initial"), err, "%sexecCPUAffinity.initial: invalid cpu list \"%s\"",
+			return verr(oc_json_at(a->json, "initial"), err, "%sexecCPUAffinity.initial: invalid cpu list \"%s\"",
 				    pre, a->initial);
 		if (a->final != NULL && !is_cpu_list(a->final))
-			return verr(at(a->json, "final"), err, "%sexecCPUAffinity.final: invalid cpu list \"%s\"", pre,
+			return verr(oc_json_at(a->json, "final"), err, "%sexecCPUAffinity.final: invalid cpu list \"%s\"", pre,
 				    a->final);
 	}
 	return 0;
@@ -213,11 +197,11 @@ int oc_spec_validate_resources(const struct oc_spec_resources *r, const char *pr
 		if (d->json != NULL && oc_json_get(d->json, "allow") == NULL)
 			return verr(d->json, err, "%sdevices[%zu].allow: missing required field", pre, i);
 		if (d->access != NULL && strspn(d->access, "rwm") != strlen(d->access))
-			return verr(at(d->json, "access"), err, "%sdevices[%zu].access: invalid access \"%s\"", pre, i,
+			return verr(oc_json_at(d->json, "access"), err, "%sdevices[%zu].access: invalid access \"%s\"", pre, i,
 				    d->access);
 	}
 	if (r->memory != NULL && r->memory->has_swappiness && r->memory->swappiness > 100)
-		return verr(at(r->memory->json, "swappiness"), err,
+		return verr(oc_json_at(r->memory->json, "swappiness"), err,
 			    "%smemory.swappiness: %llu is out of range (0..100)", pre,
 			    (unsigned long long) r->memory->swappiness);
 	for (size_t i = 0; i < r->n_hugepage_limits; i++)
@@ -258,11 +242,11 @@ static int check_namespaces(const struct oc_spec_linux *l, oc_error_t *err)
 	for (size_t i = 0; i < l->n_namespaces; i++) {
 		const struct oc_spec_namespace *n = &l->namespaces[i];
 		if (seen[n->type])
-			return verr(at(n->json, "type"), err, "linux.namespaces[%zu].type: duplicate namespace \"%s\"",
+			return verr(oc_json_at(n->json, "type"), err, "linux.namespaces[%zu].type: duplicate namespace \"%s\"",
 				    i, oc_ns_type_name(n->type));
 		seen[n->type] = true;
 		if (n->path != NULL && !is_abs(n->path))
-			return verr(at(n->json, "path"), err, "linux.namespaces[%zu].path: \"%s\" is not an absolute path",
+			return verr(oc_json_at(n->json, "path"), err, "linux.namespaces[%zu].path: \"%s\" is not an absolute path",
 				    i, n->path);
 	}
 	user = find_ns(l, OC_NS_USER);
@@ -276,10 +260,10 @@ static int check_namespaces(const struct oc_spec_linux *l, oc_error_t *err)
 				    "linux.namespaces[%zu]: user namespaces enabled, but no gid mappings found", i);
 	}
 	if (user == NULL && l->n_uid_mappings > 0)
-		return verr(at(l->json, "uidMappings"), err,
+		return verr(oc_json_at(l->json, "uidMappings"), err,
 			    "linux.uidMappings: uid mappings given, but no user namespace requested");
 	if (user == NULL && l->n_gid_mappings > 0)
-		return verr(at(l->json, "gidMappings"), err,
+		return verr(oc_json_at(l->json, "gidMappings"), err,
 			    "linux.gidMappings: gid mappings given, but no user namespace requested");
 	return 0;
 }
@@ -289,7 +273,7 @@ static int check_idmaps(const struct oc_spec_idmap *m, size_t n, const char *pat
 {
 	for (size_t i = 0; i < n; i++)
 		if (m[i].size == 0)
-			return verr(at(item(obj, key, i), "size"), err, "%s[%zu].size: must be greater than zero", path,
+			return verr(oc_json_at(oc_json_at_item(obj, key, i), "size"), err, "%s[%zu].size: must be greater than zero", path,
 				    i);
 	return 0;
 }
@@ -299,14 +283,14 @@ static int check_time_offsets(const struct oc_spec_linux *l, oc_error_t *err)
 	static const char *const clocks[] = {"monotonic", "boottime", NULL};
 
 	if (l->n_time_offsets > 0 && find_ns(l, OC_NS_TIME) == NULL)
-		return verr(at(l->json, "timeOffsets"), err,
+		return verr(oc_json_at(l->json, "timeOffsets"), err,
 			    "linux.timeOffsets: time offsets require a time namespace");
 	for (size_t i = 0; i < l->n_time_offsets; i++) {
 		const struct oc_spec_time_offset *t = &l->time_offsets[i];
 		if (!in_list(t->clock, clocks))
 			return verr(t->json, err, "linux.timeOffsets.%s: unknown clock", t->clock);
 		if (t->nanosecs >= 1000000000u)
-			return verr(at(t->json, "nanosecs"), err,
+			return verr(oc_json_at(t->json, "nanosecs"), err,
 				    "linux.timeOffsets.%s.nanosecs: %u is out of range (0..999999999)", t->clock,
 				    t->nanosecs);
 	}
@@ -320,7 +304,7 @@ static int check_devices(const struct oc_spec_linux *l, oc_error_t *err)
 		if (d->path == NULL)
 			return verr(d->json, err, "linux.devices[%zu].path: missing required field", i);
 		if (!is_abs(d->path))
-			return verr(at(d->json, "path"), err, "linux.devices[%zu].path: \"%s\" is not an absolute path",
+			return verr(oc_json_at(d->json, "path"), err, "linux.devices[%zu].path: \"%s\" is not an absolute path",
 				    i, d->path);
 		if (d->type != 'p' && d->json != NULL &&
 		    (oc_json_get(d->json, "major") == NULL || oc_json_get(d->json, "minor") == NULL))
@@ -392,45 +376,45 @@ static int check_seccomp(const struct oc_spec_seccomp *s, oc_error_t *err)
 	if (s->default_action == NULL)
 		return verr(s->json, err, "linux.seccomp.defaultAction: missing required field");
 	if (!in_list(s->default_action, actions))
-		return verr(at(s->json, "defaultAction"), err, "linux.seccomp.defaultAction: unknown action \"%s\"",
+		return verr(oc_json_at(s->json, "defaultAction"), err, "linux.seccomp.defaultAction: unknown action \"%s\"",
 			    s->default_action);
 	/* the kernel refuses a notify default: the listener itself could
 	 * then not make the syscalls it needs */
 	if (strcmp(s->default_action, "SCMP_ACT_NOTIFY") == 0)
-		return verr(at(s->json, "defaultAction"), err,
+		return verr(oc_json_at(s->json, "defaultAction"), err,
 			    "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
 	for (size_t i = 0; i < s->n_architectures; i++)
 		if (!in_list(s->architectures[i], arches))
-			return verr(item(s->json, "architectures", i), err,
+			return verr(oc_json_at_item(s->json, "architectures", i), err,
 				    "linux.seccomp.architectures[%zu]: unknown architecture \"%s\"", i,
 				    s->architectures[i]);
 	for (size_t i = 0; i < s->n_flags; i++)
 		if (!in_list(s->flags[i], flags))
-			return verr(item(s->json, "flags", i), err, "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i,
+			return verr(oc_json_at_item(s->json, "flags", i), err, "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i,
 				    s->flags[i]);
 	for (size_t i = 0; i < s->n_syscalls; i++) {
 		const struct oc_spec_seccomp_syscall *sc = &s->syscalls[i];
 		if (sc->n_names == 0)
-			return verr(at(sc->json, "names"), err, "linux.seccomp.syscalls[%zu].names: must not be empty",
+			return verr(oc_json_at(sc->json, "names"), err, "linux.seccomp.syscalls[%zu].names: must not be empty",
 				    i);
 		if (sc->action == NULL)
 			return verr(sc->json, err, "linux.seccomp.syscalls[%zu].action: missing required field", i);
 		if (!in_list(sc->action, actions))
-			return verr(at(sc->json, "action"), err,
+			return verr(oc_json_at(sc->json, "action"), err,
 				    "linux.seccomp.syscalls[%zu].action: unknown action \"%s\"", i, sc->action);
 		if (strcmp(sc->action, "SCMP_ACT_NOTIFY") == 0)
 			notify = true;
 		for (size_t j = 0; j < sc->n_args; j++) {
 			const struct oc_spec_seccomp_arg *a = &sc->args[j];
 			if (a->index >= 6)
-				return verr(at(a->json, "index"), err,
+				return verr(oc_json_at(a->json, "index"), err,
 					    "linux.seccomp.syscalls[%zu].args[%zu].index: %u is out of range (0..5)", i,
 					    j, a->index);
 			if (a->op == NULL)
 				return verr(a->json, err,
 					    "linux.seccomp.syscalls[%zu].args[%zu].op: missing required field", i, j);
 			if (!in_list(a->op, ops))
-				return verr(at(a->json, "op"), err,
+				return verr(oc_json_at(a->json, "op"), err,
 					    "linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator \"%s\"", i, j,
 					    a->op);
 		}
@@ -444,7 +428,7 @@ static int check_paths(char **v, size_t n, const struct oc_json *obj, const char
 {
 	for (size_t i = 0; i < n; i++)
 		if (!is_abs(v[i]))
-			return verr(item(obj, key, i), err, "linux.%s[%zu]: \"%s\" is not an absolute path", key, i,
+			return verr(oc_json_at_item(obj, key, i), err, "linux.%s[%zu]: \"%s\" is not an absolute path", key, i,
 				    v[i]);
 	return 0;
 }
@@ -473,7 +457,7 @@ static int check_linux(const struct oc_spec *s, oc_error_t *err)
 		TRY(check_seccomp(l->seccomp, err));
 	if (l->rootfs_propagation != NULL && l->rootfs_propagation[0] != '\0' &&
 	    !in_list(l->rootfs_propagation, propagations))
-		return verr(at(l->json, "rootfsPropagation"), err, "linux.rootfsPropagation: unknown propagation \"%s\"",
+		return verr(oc_json_at(l->json, "rootfsPropagation"), err, "linux.rootfsPropagation: unknown propagation \"%s\"",
 			    l->rootfs_propagation);
 	TRY(check_paths(l->masked_paths, l->n_masked_paths, l->json, "maskedPaths", err));
 	TRY(check_paths(l->readonly_paths, l->n_readonly_paths, l->json, "readonlyPaths", err));
@@ -481,7 +465,7 @@ static int check_linux(const struct oc_spec *s, oc_error_t *err)
 		if (l->personality->domain == NULL)
 			return verr(l->personality->json, err, "linux.personality.domain: missing required field");
 		if (!in_list(l->personality->domain, domains))
-			return verr(at(l->personality->json, "domain"), err,
+			return verr(oc_json_at(l->personality->json, "domain"), err,
 				    "linux.personality.domain: unknown domain \"%s\"", l->personality->domain);
 	}
 	if (l->memory_policy != NULL) {
@@ -489,10 +473,10 @@ static int check_linux(const struct oc_spec *s, oc_error_t *err)
 		if (m->mode == NULL)
 			return verr(m->json, err, "linux.memoryPolicy.mode: missing required field");
 		if (!in_list(m->mode, mpol_modes))
-			return verr(at(m->json, "mode"), err, "linux.memoryPolicy.mode: unknown mode \"%s\"", m->mode);
+			return verr(oc_json_at(m->json, "mode"), err, "linux.memoryPolicy.mode: unknown mode \"%s\"", m->mode);
 		for (size_t i = 0; i < m->n_flags; i++)
 			if (!in_list(m->flags[i], mpol_flags))
-				return verr(item(m->json, "flags", i), err,
+				return verr(oc_json_at_item(m->json, "flags", i), err,
 					    "linux.memoryPolicy.flags[%zu]: unknown flag \"%s\"", i, m->flags[i]);
 	}
 	for (size_t i = 0; i < l->n_net_devices; i++) {
@@ -514,10 +498,10 @@ static int check_version(const struct oc_spec *s, oc_error_t *err)
 	size_t digits;
 
 	if (v == NULL || v[0] == '\0')
-		return verr(at(s->json, "ociVersion"), err, "ociVersion: missing required field");
+		return verr(oc_json_at(s->json, "ociVersion"), err, "ociVersion: missing required field");
 	digits = strspn(v, "0123456789");
 	if (digits != 1 || v[0] != '1' || (v[1] != '.' && v[1] != '\0'))
-		return verr(at(s->json, "ociVersion"), err, "ociVersion: unsupported version \"%s\"", v);
+		return verr(oc_json_at(s->json, "ociVersion"), err, "ociVersion: unsupported version \"%s\"", v);
 	return 0;
 }
 
@@ -530,10 +514,10 @@ static int check_hooks(const struct oc_spec_hooks *h, oc_error_t *err)
 			if (x->path == NULL)
 				return verr(x->json, err, "hooks.%s[%zu].path: missing required field", name, i);
 			if (!is_abs(x->path))
-				return verr(at(x->json, "path"), err,
+				return verr(oc_json_at(x->json, "path"), err,
 					    "hooks.%s[%zu].path: \"%s\" is not an absolute path", name, i, x->path);
 			if (x->has_timeout && x->timeout <= 0)
-				return verr(at(x->json, "timeout"), err,
+				return verr(oc_json_at(x->json, "timeout"), err,
 					    "hooks.%s[%zu].timeout: must be greater than zero", name, i);
 		}
 	}
@@ -545,7 +529,7 @@ static int check_mounts(const struct oc_spec *s, oc_error_t *err)
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct oc_spec_mount *m = &s->mounts[i];
 		if (m->destination == NULL || m->destination[0] == '\0')
-			return verr(at(m->json, "destination"), err, "mounts[%zu].destination: missing required field",
+			return verr(oc_json_at(m->json, "destination"), err, "mounts[%zu].destination: missing required field",
 				    i);
 		if (m->n_uid_mappings > 0 || m->n_gid_mappings > 0) {
 			cleanup_free char *up = oc_xasprintf("mounts[%zu].uidMappings", i);
@@ -563,7 +547,7 @@ int oc_spec_validate(const struct oc_spec *s, oc_error_t *err)
 	if (s->root == NULL)
 		return verr(s->json, err, "root: missing required field");
 	if (s->root->path == NULL || s->root->path[0] == '\0')
-		return verr(at(s->root->json, "path"), err, "root.path: missing required field");
+		return verr(oc_json_at(s->root->json, "path"), err, "root.path: missing required field");
 	TRY(check_mounts(s, err));
 	if (s->process != NULL)
 		TRY(oc_spec_validate_process(s->process, "process", err));
@@ -572,10 +556,10 @@ int oc_spec_validate(const struct oc_spec *s, oc_error_t *err)
 	/* runc refuses these too: without a UTS namespace of its own the
 	 * container would rename the host */
 	if (s->hostname != NULL && s->hostname[0] != '\0' && oc_spec_find_namespace(s, OC_NS_UTS) == NULL)
-		return verr(at(s->json, "hostname"), err,
+		return verr(oc_json_at(s->json, "hostname"), err,
 			    "hostname: unable to set hostname without a private UTS namespace");
 	if (s->domainname != NULL && s->domainname[0] != '\0' && oc_spec_find_namespace(s, OC_NS_UTS) == NULL)
-		return verr(at(s->json, "domainname"), err,
+		return verr(oc_json_at(s->json, "domainname"), err,
 			    "domainname: unable to set domainname without a private UTS namespace");
 	if (s->linux != NULL)
 		TRY(check_linux(s, err));

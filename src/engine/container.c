@@ -797,10 +797,9 @@ int oc_engine_start(const struct oc_runtime *rt, const char *id, oc_error_t *err
 	s = oc_state_status(dirfd, st);
 	if (s != OC_STATUS_CREATED)
 		return oc_error_set(err, 0, "%s", status_verb_error(s));
+	/* Nothing to write: with exec.fifo gone the status reads "running"
+	 * (oc_state_status), one state.json rename less on every start. */
 	if (release_init(dirfd, st->pid, st->pid_start, err) < 0)
-		return -1;
-	st->status_saved = OC_STATUS_RUNNING;
-	if (oc_state_write(dirfd, st, err) < 0)
 		return -1;
 	run_saved_hooks(st, OC_HOOK_POSTSTART, OC_STATUS_RUNNING);
 	return 0;
